@@ -1,0 +1,68 @@
+"""`consult questions`: check and show question banks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from consult.cli import cli
+from consult.cli.common import UsageProblem
+from consult.questions import BankError, default_bank_path, load_bank
+
+
+@cli.group()
+def questions() -> None:
+    """Check and show question banks."""
+
+
+@questions.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Validate question bank FILES (default: the bundled bank).
+
+    Every problem is listed with its file, line and field. Exit status 2 if any.
+    """
+    problems = 0
+    for path in files or (default_bank_path(),):
+        try:
+            bank = load_bank(path)
+        except BankError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            problems += len(exc.problems)
+            continue
+        click.echo(f"{path}: ok: {len(bank.sections)} sections, {len(bank.questions)} questions, "
+                   f"{len(bank.profile)} profile fields, {len(bank.consent)} consent items")
+    if problems:
+        raise UsageProblem(f"{problems} problem(s) found")
+
+
+@questions.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the questions as a JSON list.")
+def show(file: Path | None, as_json: bool) -> None:
+    """Print the sections and questions of FILE (default: the bundled bank)."""
+    bank = load_bank(file or default_bank_path())
+    if as_json:
+        rows = [{"section": s.id, "section_title": s.title, "id": q.id, "text": q.text, "kind": q.kind,
+                 "required": q.required, "word_limit": q.word_limit, "key_question": q.key_question,
+                 **({"options": list(q.options)} if q.options else {})}
+                for s in bank.sections for q in s.questions]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    console = Console(highlight=False)
+    console.print(Text(bank.title, style="bold"), Text(f"  {bank.publisher}, {bank.date}", style="dim"))
+    number = 0
+    for section in bank.sections:
+        console.print()
+        console.print(Text(section.title, style="bold underline"), Text(f"  [{section.id}]", style="dim"))
+        for q in section.questions:
+            number += 1
+            line = Text(f"{number:>3}. ")
+            line.append(q.text)
+            line.append(f"  {q.id}", style="dim")
+            console.print(line)

@@ -1,0 +1,28 @@
+"""The store: the only code in consult that writes SQL.
+
+``Store(path)`` opens (or creates) a database, applies pending migrations and offers the methods
+of each area, one module per area: responses (respondents and answers), analyses (theme runs),
+curation (staff work on responses and themes).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from consult.store.analyses import AnalysesMixin, Member, Run, ThemeRow
+from consult.store.db import Database, StoreError, iso, utcnow
+from consult.store.responses import Respondent, ResponsesMixin, normalise_code
+
+DEFAULT_DB = "responses.db"
+
+__all__ = ["Store", "StoreError", "Respondent", "Run", "ThemeRow", "Member", "default_db_path", "iso", "utcnow", "normalise_code"]
+
+
+def default_db_path() -> Path:
+    """``$CONSULT_DB`` if set, else ``responses.db`` in the current folder."""
+    return Path(os.environ.get("CONSULT_DB") or DEFAULT_DB)
+
+
+class Store(ResponsesMixin, AnalysesMixin, Database):
+    """A consult database: every read and write the app, the analysis and the report need."""

@@ -1,0 +1,262 @@
+"""Connecting to the database, write transactions and the schema.
+
+Every write goes through :meth:`Database.write`, which opens ``BEGIN IMMEDIATE``: a deferred
+transaction that reads and then writes cannot wait on SQLite's busy handler and fails with
+"database is locked" under several writers (measured: hundreds of failures per process), while
+an immediate one waits its turn. Pragmas are set once at connect, outside any transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+migrations = Migrations("consult")
+
+
+class StoreError(Exception):
+    """A database that cannot be opened or used; the message is for the user."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Database:
+    """One SQLite file. Holds one connection per thread (sqlite3 connections are not shared)."""
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = utcnow):
+        self.path = Path(path)
+        self.clock = clock
+        self._local = threading.local()
+        if str(path) != ":memory:" and self.path.parent and not self.path.parent.exists():
+            raise StoreError(f"cannot create database {self.path}: folder {self.path.parent} does not exist")
+        try:
+            conn = self.conn
+            with self.write():
+                migrations.apply(sqlite_utils.Database(conn))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open {self.path} as a consult database: {exc}") from None
+
+    # ------------------------------------------------------------------ connections
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils view of this thread's connection, for table helpers."""
+        wrapped = getattr(self._local, "db", None)
+        if wrapped is None:
+            wrapped = self._local.db = sqlite_utils.Database(self.conn)
+        return wrapped
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+            self._local.db = None
+
+    def now(self) -> str:
+        return iso(self.clock())
+
+    # ------------------------------------------------------------------ transactions
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``); nested calls become savepoints."""
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"sp_{id(object())}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple | dict = ()):
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+
+# ---------------------------------------------------------------------- schema
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run SQL statements one by one: ``executescript`` would commit the open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement[:80]}")
+
+
+# Forward-only migrations, recorded in _sqlite_migrations by sqlite-utils. Never edit one that has
+# shipped: add the next.
+
+
+@migrations()
+def m001_core(db: sqlite_utils.Database) -> None:
+    run_script(db, 
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE consultations (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            publisher TEXT,
+            date TEXT,
+            bank_path TEXT,
+            updated_at TEXT
+        );
+        CREATE TABLE questions (
+            consultation_id TEXT NOT NULL REFERENCES consultations(id),
+            id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            section_id TEXT NOT NULL,
+            section_title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key_question INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (consultation_id, id)
+        );
+        CREATE TABLE respondents (
+            id TEXT PRIMARY KEY,
+            consultation_id TEXT NOT NULL REFERENCES consultations(id),
+            source TEXT NOT NULL DEFAULT 'app',
+            code_hash TEXT UNIQUE,
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted')),
+            profile TEXT NOT NULL DEFAULT '{}',
+            consent TEXT NOT NULL DEFAULT '{}',
+            position TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            excluded_reason TEXT,
+            excluded_at TEXT,
+            excluded_by TEXT
+        );
+        CREATE INDEX respondents_consultation ON respondents(consultation_id, status);
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (respondent_id, question_id)
+        );
+        CREATE INDEX answers_question ON answers(question_id);
+        CREATE TABLE answer_revisions (
+            id INTEGER PRIMARY KEY,
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        );
+        CREATE INDEX answer_revisions_answer ON answer_revisions(respondent_id, question_id);
+        -- Full-text search over answers, kept in step by triggers on every write. Named as
+        -- sqlite-utils names it, so `sqlite-utils search` and Datasette find it.
+        CREATE VIRTUAL TABLE answers_fts USING FTS5 (
+            text, tokenize='porter unicode61 remove_diacritics 2', content='answers', content_rowid='id'
+        );
+        CREATE TRIGGER answers_ai AFTER INSERT ON answers BEGIN
+            INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER answers_ad AFTER DELETE ON answers BEGIN
+            INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER answers_au AFTER UPDATE ON answers BEGIN
+            INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+        """
+    )
+
+
+@migrations()
+def m002_analysis(db: sqlite_utils.Database) -> None:
+    run_script(db, 
+        """
+        CREATE TABLE analysis_runs (
+            id INTEGER PRIMARY KEY,
+            consultation_id TEXT NOT NULL REFERENCES consultations(id),
+            created_at TEXT NOT NULL,
+            method TEXT NOT NULL,
+            version TEXT NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            summary TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE themes (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES analysis_runs(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'theme' CHECK (kind IN ('theme', 'other', 'non_answer')),
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            terms TEXT NOT NULL DEFAULT '[]',
+            size INTEGER NOT NULL DEFAULT 0,
+            share REAL NOT NULL DEFAULT 0,
+            cohesion REAL,
+            similar_to INTEGER REFERENCES themes(id),
+            created_by TEXT NOT NULL DEFAULT 'analysis'
+        );
+        CREATE INDEX themes_run_question ON themes(run_id, question_id);
+        CREATE TABLE theme_members (
+            theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            is_primary INTEGER NOT NULL DEFAULT 1,
+            score REAL,
+            rank INTEGER,
+            PRIMARY KEY (theme_id, respondent_id, question_id)
+        );
+        CREATE INDEX theme_members_answer ON theme_members(respondent_id, question_id);
+        """
+    )

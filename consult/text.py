@@ -1,0 +1,53 @@
+"""Making respondent text safe to show.
+
+Answers are stored exactly as typed. Before display anywhere (TUI, terminal tables, reports)
+they go through :func:`clean`, which removes control characters so that no terminal escape
+sequence in an answer reaches a terminal; markup safety is the job of the display layer
+(``rich.text.Text`` / ``textual.content.Content``, never markup strings).
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except \t and \n, DEL, and C1 controls (0x80-0x9f: 0x9b is a one-byte CSI).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_WORD = re.compile(r"\S+")
+
+
+def clean(text: str | None) -> str:
+    """Text with every control character removed except newline and tab.
+
+    ``\\r\\n`` and lone ``\\r`` become ``\\n`` first so that pasted Windows text keeps its lines.
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def one_line(text: str | None, width: int = 80) -> str:
+    """A cleaned, single-line preview cut to ``width`` characters with an ellipsis."""
+    flat = " ".join(clean(text).split())
+    return flat if len(flat) <= width else flat[: max(width - 1, 0)].rstrip() + "…"
+
+
+def word_count(text: str | None) -> int:
+    return len(_WORD.findall(text or ""))
+
+
+# Personal data in free text. Deliberately generous: a redacted false positive costs little,
+# a published phone number costs a lot.
+_EMAIL = re.compile(r"[\w.+'-]+\s*(?:@|\(at\)|\[at\]|\sat\s)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[\w-]+)+",
+                    re.IGNORECASE)
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s().-]{0,2}\d){8,10}(?!\d)"
+)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """Replace e-mail addresses, UK phone numbers and postcodes with placeholders."""
+    text = _EMAIL.sub("[email removed]", text)
+    text = _PHONE.sub("[phone removed]", text)
+    return _POSTCODE.sub("[postcode removed]", text)
