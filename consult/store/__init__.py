@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from consult.store.analyses import AnalysesMixin, Member, Run, ThemeRow
+from consult.store.curation import CurationMixin
 from consult.store.db import Database, StoreError, iso, utcnow
 from consult.store.responses import Respondent, ResponsesMixin, normalise_code
 
@@ -24,5 +25,5 @@ def default_db_path() -> Path:
     return Path(os.environ.get("CONSULT_DB") or DEFAULT_DB)
 
 
-class Store(ResponsesMixin, AnalysesMixin, Database):
+class Store(ResponsesMixin, AnalysesMixin, CurationMixin, Database):
     """A consult database: every read and write the app, the analysis and the report need."""

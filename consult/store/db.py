@@ -260,3 +260,49 @@ def m002_analysis(db: sqlite_utils.Database) -> None:
         CREATE INDEX theme_members_answer ON theme_members(respondent_id, question_id);
         """
     )
+
+
+@migrations()
+def m003_curation(db: sqlite_utils.Database) -> None:
+    run_script(db, """
+        -- Staff curation. Placements and key quotes are keyed by answer, not by theme id, so they
+        -- outlive the run they were made on: the next `consult analyse` honours them.
+        CREATE TABLE placements (
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            theme_label TEXT NOT NULL,
+            placed_by TEXT NOT NULL,
+            placed_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, question_id)
+        );
+        CREATE TABLE key_quotes (
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            marked_by TEXT NOT NULL,
+            marked_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, question_id)
+        );
+        CREATE TABLE reads (
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            read_by TEXT NOT NULL,
+            read_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, question_id, read_by)
+        );
+        CREATE TABLE flags (
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            flagged_by TEXT NOT NULL,
+            flagged_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, question_id)
+        );
+        -- Every curation action, who and when, for the record.
+        CREATE TABLE curation_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        """)
