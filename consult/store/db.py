@@ -203,7 +203,7 @@ def m001_core(db: sqlite_utils.Database) -> None:
         -- Full-text search over answers, kept in step by triggers on every write. Named as
         -- sqlite-utils names it, so `sqlite-utils search` and Datasette find it.
         CREATE VIRTUAL TABLE answers_fts USING FTS5 (
-            text, tokenize='porter unicode61 remove_diacritics 2', content='answers', content_rowid='id'
+            text, tokenize='porter unicode61 remove_diacritics 2', content="answers", content_rowid='id'
         );
         CREATE TRIGGER answers_ai AFTER INSERT ON answers BEGIN
             INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);

@@ -1,0 +1,233 @@
+"""Reading answers that arrived another way (e-mail, a web form) from CSV or JSON.
+
+Everything is validated before anything is written: a file with one bad row writes nothing, and
+the error names the row. Rows are grouped into whole responses and handed to
+``Store.load_responses``, which writes them in one transaction and skips answers already there,
+so importing the same file twice changes nothing.
+
+Columns (CSV header or JSON keys): ``respondent``, ``question``, ``answer``; optionally ``status``
+(draft/submitted), ``submitted_at``, any profile field id (``org_type``) or ``profile.<id>``, and
+consent as ``consent.<id>`` or ``consent_<id>`` (yes/no). A multi-choice profile field takes
+several options separated by ``;``. JSON may also be ``{"respondents": [...]}`` with nested
+``profile``, ``consent`` and ``answers`` objects (the form of the bundled demo data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from consult.questions import Bank, ProfileField
+
+TRUE = {"yes", "y", "true", "1", "agree", "agreed", "x"}
+FALSE = {"no", "n", "false", "0", "", "disagree"}
+STATUSES = {"draft", "submitted"}
+
+
+@dataclass
+class RowProblem:
+    where: str  # "row 7" (CSV, counting the header as row 1) or "record 3" (JSON)
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class BadImport(Exception):
+    """The file cannot be imported; nothing was written. ``problems`` names each bad row."""
+
+    def __init__(self, path: Path, problems: list[RowProblem]):
+        self.path = path
+        self.problems = problems
+        shown = "\n".join(f"{path}: {p}" for p in problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(shown + more)
+
+
+def read_records(path: Path, bank: Bank) -> list[dict]:
+    """Parse and validate a file into response records for ``Store.load_responses``.
+
+    Raises :class:`BadImport` listing every bad row; returns nothing partial.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadImport(path, [RowProblem("file", f"cannot be read: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadImport(path, [RowProblem("file", f"is not UTF-8 text (byte {exc.start})")]) from None
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+        rows = _json_rows(path, text)
+    else:
+        rows = _csv_rows(path, text)
+    return _Builder(bank).build(path, rows)
+
+
+def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        raise BadImport(path, [RowProblem("row 1", "the file is empty: expected a header row")])
+    rows = []
+    try:
+        for row in reader:
+            where = f"row {reader.line_num}"
+            if None in row:
+                raise BadImport(path, [RowProblem(where, "has more cells than the header")])
+            rows.append((where, {k.strip(): (v or "") for k, v in row.items() if k is not None}))
+    except csv.Error as exc:
+        raise BadImport(path, [RowProblem(f"row {reader.line_num}", f"is not valid CSV: {exc}")]) from None
+    return rows
+
+
+def _json_rows(path: Path, text: str) -> list[tuple[str, dict]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadImport(path, [RowProblem(f"line {exc.lineno}", f"is not valid JSON: {exc.msg}")]) from None
+    if isinstance(data, dict) and isinstance(data.get("respondents"), list):
+        rows = []
+        for i, rec in enumerate(data["respondents"], start=1):
+            where = f"record {i}"
+            if not isinstance(rec, dict):
+                raise BadImport(path, [RowProblem(where, "must be an object")])
+            answers = rec.get("answers") or {}
+            if not isinstance(answers, dict):
+                raise BadImport(path, [RowProblem(where, "answers must be an object of question: text")])
+            base = {k: v for k, v in rec.items() if k not in ("answers", "profile", "consent")}
+            base.update({f"profile.{k}": v for k, v in (rec.get("profile") or {}).items()})
+            base.update({f"consent.{k}": v for k, v in (rec.get("consent") or {}).items()})
+            rows.append((where, base))  # the respondent itself, even with no answers
+            for qid, answer in answers.items():
+                rows.append((where, {**base, "question": qid, "answer": answer}))
+        return rows
+    if not isinstance(data, list):
+        raise BadImport(path, [RowProblem("file", "JSON must be a list of rows or {\"respondents\": [...]}")])
+    rows = []
+    for i, rec in enumerate(data, start=1):
+        if not isinstance(rec, dict):
+            raise BadImport(path, [RowProblem(f"record {i}", "must be an object")])
+        rows.append((f"record {i}", rec))
+    return rows
+
+
+class _Builder:
+    def __init__(self, bank: Bank):
+        self.bank = bank
+        self.profile = {f.id: f for f in bank.profile}
+        self.consent = {c.id for c in bank.consent}
+        self.questions = {q.id for q in bank.questions}
+
+    def build(self, path: Path, rows: list[tuple[str, dict]]) -> list[dict]:
+        problems: list[RowProblem] = []
+        records: dict[str, dict] = {}
+        first_seen: dict[tuple[str, str], str] = {}
+        for where, row in rows:
+            before = len(problems)
+            respondent = _text(row.get("respondent")).strip()
+            if not respondent:
+                problems.append(RowProblem(where, "respondent is empty"))
+                continue
+            record = records.setdefault(respondent, {"respondent": respondent, "profile": {}, "consent": {},
+                                                     "answers": {}})
+            for key, value in row.items():
+                key = key.strip()
+                if key in ("respondent", "question", "answer"):
+                    continue
+                self._field(where, respondent, key, value, record, first_seen, problems)
+            if "question" in row or "answer" in row:
+                qid = _text(row.get("question")).strip()
+                answer = _text(row.get("answer"))
+                if qid not in self.questions:
+                    problems.append(RowProblem(where, f"unknown question id {qid!r}" if qid else "question is empty"))
+                elif answer.strip():
+                    previous = record["answers"].get(qid)
+                    if previous is not None and previous != answer:
+                        problems.append(RowProblem(where, f"a second, different answer from {respondent!r} to {qid!r}"
+                                                          f" (first on {first_seen[(respondent, qid)]})"))
+                    record["answers"][qid] = answer
+                    first_seen.setdefault((respondent, qid), where)
+            if len(problems) > before:
+                continue
+        if problems:
+            raise BadImport(path, problems)
+        return list(records.values())
+
+    def _field(self, where: str, respondent: str, key: str, value, record: dict,
+               first_seen: dict, problems: list[RowProblem]) -> None:
+        value = value if isinstance(value, (bool, list)) else _text(value)
+        if value in ("", [], None):
+            return
+        if key == "status":
+            status = str(value).strip().lower()
+            if status not in STATUSES:
+                problems.append(RowProblem(where, f"status must be draft or submitted, not {value!r}"))
+                return
+            record["status"] = status
+        elif key in ("submitted_at", "created_at"):
+            record[key] = str(value).strip()
+        elif key.startswith(("consent.", "consent_")) and key[8:] in self.consent:
+            flag = _flag(value)
+            if flag is None:
+                problems.append(RowProblem(where, f"{key} must be yes or no, not {value!r}"))
+                return
+            self._set(where, respondent, record["consent"], key[8:], flag, first_seen, problems)
+        elif key.removeprefix("profile.") in self.profile:
+            field = self.profile[key.removeprefix("profile.")]
+            checked = _profile_value(field, value)
+            if isinstance(checked, str) and checked.startswith("!"):
+                problems.append(RowProblem(where, checked[1:]))
+                return
+            self._set(where, respondent, record["profile"], field.id, checked, first_seen, problems)
+        else:
+            problems.append(RowProblem(where, f"unknown column {key!r}"))
+
+    @staticmethod
+    def _set(where, respondent, target: dict, key: str, value, first_seen: dict, problems) -> None:
+        if key in target and target[key] != value:
+            problems.append(RowProblem(where, f"{key} {value!r} differs from {target[key]!r} given for "
+                                              f"{respondent!r} on {first_seen[(respondent, '.' + key)]}"))
+            return
+        target[key] = value
+        first_seen.setdefault((respondent, "." + key), where)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _flag(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    return True if word in TRUE else False if word in FALSE else None
+
+
+def _profile_value(field: ProfileField, value):
+    """The value as stored, or a string starting with '!' describing the problem."""
+    if field.kind == "multi":
+        items = value if isinstance(value, list) else [v for v in str(value).split(";")]
+        chosen = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            match = _option(field, item)
+            if match is None:
+                return f"!{field.id}: {item!r} is not one of its options"
+            chosen.append(match)
+        return chosen
+    text = str(value).strip()
+    if field.kind == "choice":
+        match = _option(field, text)
+        return match if match is not None else f"!{field.id}: {text!r} is not one of its options"
+    return text
+
+
+def _option(field: ProfileField, text: str) -> str | None:
+    lowered = text.casefold()
+    return next((o for o in field.options if o.casefold() == lowered), None)

@@ -1,0 +1,201 @@
+"""What the report may say about respondents: consent, attribution, small cells, quote text.
+
+Rules, in one place so they can be read and tested:
+
+- A quote comes only from a counted, *submitted* response whose consent for purpose ``quote`` is
+  given. A draft has not confirmed its consent, so it is never quoted, even with
+  ``--include-drafts``.
+- The organisation (the profile field with role ``organisation``) is named only with consent for
+  purpose ``name``. Otherwise the quote is attributed from type, region and size, using the most
+  specific description that at least :data:`MIN_CELL` counted respondents share, else
+  "anonymous respondent". Without naming consent the organisation's own name is also taken out of
+  the quoted text.
+- Personal profile fields (``personal = true``) never appear; their values are taken out of any
+  quoted text too.
+- Every quote is cleaned (control characters), and e-mail addresses, phone numbers and postcodes
+  are redacted (:func:`consult.text.redact`).
+- Counts below :data:`MIN_CELL` are shown as "fewer than 5"; where one suppressed cell could be
+  worked out from a total, the next smallest is suppressed too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from consult.questions import Bank, ProfileField
+from consult.store import Respondent
+from consult.text import clean, redact
+
+MIN_CELL = 5
+FEWER = "fewer than 5"
+TRUE_WORDS = {"yes", "y", "true", "1", "agree", "agreed", "x"}
+QUOTE_WORDS = 90
+
+
+def consented(respondent: Respondent, bank: Bank, purpose: str) -> bool:
+    """True only when the bank has a consent item for ``purpose`` and it was given."""
+    item = bank.consent_for(purpose)
+    if item is None:
+        return False
+    value = respondent.consent.get(item.id, respondent.consent.get(purpose))
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value == 1
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE_WORDS
+    return False
+
+
+def values(value) -> list[str]:
+    """A profile value as a list of strings (multi fields may be lists or ';'-joined text)."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            return values(json.loads(text))
+        except ValueError:
+            pass
+    if ";" in text:
+        return [v.strip() for v in text.split(";") if v.strip()]
+    return [text] if text else []
+
+
+def first_value(respondent: Respondent, field: ProfileField | None) -> str:
+    if field is None:
+        return ""
+    found = values(respondent.profile.get(field.id))
+    return found[0] if found else ""
+
+
+# ------------------------------------------------------------------------------- small cells
+def suppress(counts: Sequence[int], *, total_known: bool = True) -> list[str | None]:
+    """Which counts may be shown: ``None`` for a shown count, else the text to show instead.
+
+    Cells of 1-4 are suppressed. When the cells add up to a published total and exactly one is
+    suppressed, the smallest other non-zero cell is suppressed as well, so that no hidden
+    figure can be worked out by subtraction.
+    """
+    hidden = [0 < c < MIN_CELL for c in counts]
+    if total_known and sum(hidden) == 1:
+        others = [(c, i) for i, c in enumerate(counts) if not hidden[i] and c > 0]
+        if others:
+            hidden[min(others)[1]] = True
+    return [FEWER if h else None for h in hidden]
+
+
+# ------------------------------------------------------------------------------- attribution
+def _type_phrase(value: str) -> str:
+    if not value or value.lower() == "other":
+        return "organisation"
+    short = re.sub(r"\s*\(.*?\)", "", value).strip()
+    return short[:1].lower() + short[1:] if not short[:2].isupper() else short
+
+
+def _article(phrase: str) -> str:
+    return "An" if phrase[:1].lower() in "aeiou" else "A"
+
+
+def _region_phrase(value: str) -> str:
+    short = re.sub(r"\s*\(.*?\)", "", value).strip()
+    if "national" in value.lower():
+        return f"working across {short}" if short else "working nationally"
+    return f"in the {short}" if short.lower().startswith(("north", "south", "east", "west")) else f"in {short}"
+
+
+class Attributor:
+    """Describes a quoted respondent without identifying them."""
+
+    def __init__(self, bank: Bank, population: Iterable[Respondent]):
+        self.bank = bank
+        self.org = bank.profile_role("organisation")
+        fields = [f for f in bank.breakdown_fields if not f.personal and f.kind == "choice"]
+        self.type_field = _pick(fields, ("type", "kind"))
+        self.region_field = _pick(fields, ("region", "where", "area"))
+        self.size_field = _pick(fields, ("size", "income"))
+        self.combos: Counter = Counter()
+        for r in population:
+            for combo in self._combos(r):
+                self.combos[combo] += 1
+
+    def _parts(self, r: Respondent) -> dict[str, str]:
+        return {"type": first_value(r, self.type_field), "region": first_value(r, self.region_field),
+                "size": first_value(r, self.size_field)}
+
+    _ORDER = (("type", "region", "size"), ("type", "region"), ("type", "size"), ("region", "size"),
+              ("type",), ("region",), ("size",))
+
+    def _combos(self, r: Respondent):
+        parts = self._parts(r)
+        for keys in self._ORDER:
+            if all(parts[k] for k in keys):
+                yield tuple((k, parts[k]) for k in keys)
+
+    def describe(self, r: Respondent) -> str:
+        """The organisation's name with consent, else the most specific safe description."""
+        if self.org is not None and consented(r, self.bank, "name"):
+            name = " ".join(clean(first_value(r, self.org)).split())
+            if name:
+                return redact(name)
+        for combo in self._combos(r):
+            if self.combos[combo] >= MIN_CELL:
+                return _phrase(dict(combo))
+        return "Anonymous respondent"
+
+
+def _pick(fields: list[ProfileField], words: tuple[str, ...]) -> ProfileField | None:
+    for f in fields:
+        if any(w in f.id.lower() or w in f.text.lower() for w in words):
+            return f
+    return None
+
+
+def _phrase(parts: dict[str, str]) -> str:
+    noun = _type_phrase(parts.get("type", ""))
+    out = f"{_article(noun)} {noun}"
+    if parts.get("region"):
+        out += f" {_region_phrase(parts['region'])}"
+    if parts.get("size"):
+        out += f", annual income {parts['size'][:1].lower() + parts['size'][1:]}"
+    return out
+
+
+# ------------------------------------------------------------------------------- quote text
+def private_strings(r: Respondent, bank: Bank, *, hide_org: bool) -> list[str]:
+    """Values that must not appear in a quote from ``r``: personal fields, and the organisation's
+    name unless it may be named."""
+    out: list[str] = []
+    for f in bank.profile:
+        if f.personal or (hide_org and f.role == "organisation"):
+            out.extend(v for v in values(r.profile.get(f.id)) if len(v.strip()) >= 3)
+    return out
+
+
+def quote_text(text: str, hidden: Iterable[str] = (), *, max_words: int = QUOTE_WORDS) -> str:
+    """An answer made fit to quote: cleaned, redacted, private strings removed, shortened."""
+    out = redact(clean(text)).strip()
+    for value in sorted(set(hidden), key=len, reverse=True):
+        out = re.sub(re.escape(value.strip()), "[name removed]", out, flags=re.IGNORECASE)
+        # a name typed without its legal suffix ("Acme Trust Ltd" -> "Acme Trust")
+        core = re.sub(r"\b(ltd|limited|cic|plc|the)\b\.?", "", value, flags=re.IGNORECASE).strip()
+        if len(core) >= 5 and core != value.strip():
+            out = re.sub(re.escape(core), "[name removed]", out, flags=re.IGNORECASE)
+    return shorten(out, max_words)
+
+
+def shorten(text: str, max_words: int) -> str:
+    """Cut to about ``max_words`` words, at a sentence end where one falls in the second half."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    cut = " ".join(words[:max_words])
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", cut)]
+    if ends and ends[-1] >= len(cut) // 2:
+        return cut[: ends[-1]] + " […]"
+    return cut.rstrip(",;:") + " […]"

@@ -1,0 +1,232 @@
+"""The answering app: `consult answer`.
+
+``make_answer_app(store, bank)`` builds it for the CLI and for the tests. The app holds the
+session (which response, its resume code, the answers as last saved); each screen lives in its
+own module with its ``.tcss`` beside it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from unittest import mock
+
+from textual.app import App
+from textual.binding import Binding
+
+from consult.questions import Bank, Section
+from consult.store import Respondent, Store
+from consult.store import responses as store_responses
+from consult.tui.answer.commands import AnswerCommands
+
+HERE = Path(__file__).parent
+
+
+class AnswerApp(App):
+    """Members answer one consultation, section by section, with every keystroke kept."""
+
+    CSS_PATH = [HERE / name for name in (
+        "app.tcss", "welcome.tcss", "profile.tcss", "section.tcss", "review.tcss",
+        "submit.tcss", "help.tcss")]
+    COMMANDS = {AnswerCommands}
+    COMMAND_PALETTE_DISPLAY = "Commands"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and leave; come back with your code",
+                priority=True, id="quit"),
+        Binding("f1", "help", "Help", tooltip="Show every key", id="help"),
+    ]
+
+    def __init__(self, store: Store, bank: Bank, *, clock: Callable[[], datetime] | None = None,
+                 code_factory: Callable[[], str] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.bank = bank
+        self.clock = clock or datetime.now
+        self.code_factory = code_factory
+        self.animation_level = "none"
+        self.title = bank.title
+        self.respondent: Respondent | None = None
+        self.code: str | None = None
+        self.new_response = False
+        self.answers: dict[str, str] = {}
+        self.last_saved: datetime | None = None
+        self.numbers = {q.id: i for i, q in enumerate(bank.questions, start=1)}
+
+    # ------------------------------------------------------------------ start-up
+    def on_mount(self) -> None:
+        from consult.tui.answer.welcome import WelcomeScreen
+
+        self.push_screen(WelcomeScreen())
+
+    # ------------------------------------------------------------------ session
+    @property
+    def started(self) -> bool:
+        return self.respondent is not None
+
+    def start_new(self) -> None:
+        """Create a draft response, remember its code for this session, go to the profile."""
+        respondent, code = self._new_respondent()
+        self.respondent, self.code, self.new_response = respondent, code, True
+        self.answers = {}
+        self.sub_title = f"Resume code {code}"
+        self.go_profile()
+        self.notify(f"Your resume code is {code}. Note it down: you need it to come back.",
+                    title="Response started", timeout=12)
+
+    def _new_respondent(self) -> tuple[Respondent, str]:
+        if self.code_factory is None:
+            return self.store.new_respondent(self.bank.id)
+        if "code" in inspect.signature(self.store.new_respondent).parameters:
+            return self.store.new_respondent(self.bank.id, code=self.code_factory())
+        # The store draws codes itself; until it takes one, feed ours to it (tests only).
+        with mock.patch.object(store_responses, "new_code", self.code_factory):
+            return self.store.new_respondent(self.bank.id)
+
+    def resume(self, code: str) -> bool:
+        """Open the response this code belongs to, where the member left it; False if none."""
+        respondent = self.store.respondent_by_code(self.bank.id, code)
+        if respondent is None:
+            return False
+        clean_code = store_responses.normalise_code(code)
+        self.respondent = respondent
+        self.code = f"{clean_code[:4]}-{clean_code[4:]}"
+        self.new_response = False
+        self.answers = self.store.answers(respondent.id)
+        self.sub_title = f"Resume code {self.code}"
+        self.open_position(respondent.position)
+        if respondent.submitted:
+            self.notify("This response was already submitted. You can change it and submit it "
+                        "again.", title="Welcome back", timeout=8)
+        return True
+
+    def refresh_respondent(self) -> Respondent:
+        assert self.respondent is not None
+        self.respondent = self.store.respondent(self.respondent.id)
+        return self.respondent
+
+    def save_answer(self, question_id: str, text: str) -> bool:
+        assert self.respondent is not None
+        changed = self.store.save_answer(self.respondent.id, question_id, text)
+        self.answers[question_id] = text
+        self.last_saved = self.clock()
+        return changed
+
+    def save_position(self, position: str) -> None:
+        if self.respondent is not None:
+            self.store.save_position(self.respondent.id, position)
+
+    def saved_time(self) -> str:
+        return (self.last_saved or self.clock()).strftime("%H:%M:%S")
+
+    def answered(self, section: Section) -> int:
+        return sum(1 for q in section.questions if self.answers.get(q.id, "").strip())
+
+    def flush(self) -> None:
+        """Save every editor that has unsaved text, on every screen."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_answers", None)
+            if flush is not None:
+                flush()
+
+    # ------------------------------------------------------------------ navigation
+    def open_position(self, position: str | None) -> None:
+        kind, _, value = (position or "").partition(":")
+        if kind == "question" and self.bank.has_question(value):
+            self.go_section(self.bank.question(value).section_id, value)
+        elif kind == "section" and any(s.id == value for s in self.bank.sections):
+            self.go_section(value)
+        elif kind == "review":
+            self.go_review()
+        elif kind == "profile" or not self.bank.sections:
+            self.go_profile()
+        else:
+            self.go_section(self.bank.sections[0].id)
+
+    def _switch(self, screen) -> None:
+        self.flush()
+        if len(self.screen_stack) > 1 and getattr(self.screen, "is_modal", False):
+            self.pop_screen()
+        self.switch_screen(screen)
+
+    def go_profile(self) -> None:
+        from consult.tui.answer.profile import ProfileScreen
+
+        if self.started:
+            self.save_position("profile")
+            self._switch(ProfileScreen())
+
+    def go_section(self, section_id: str, question_id: str | None = None) -> None:
+        from consult.tui.answer.section import SectionScreen
+
+        if self.started:
+            self._switch(SectionScreen(self.bank.section(section_id), focus_question=question_id))
+
+    def go_next_section(self, section_id: str | None, step: int = 1) -> None:
+        ids = [s.id for s in self.bank.sections]
+        if section_id is None:
+            index = 0 if step > 0 else len(ids) - 1
+        else:
+            index = ids.index(section_id) + step
+        if index < 0:
+            self.go_profile()
+        elif index >= len(ids):
+            self.go_review()
+        else:
+            self.go_section(ids[index])
+
+    def go_review(self, highlight: str | None = None) -> None:
+        from consult.tui.answer.review import ReviewScreen
+
+        if self.started:
+            self.save_position("review")
+            self._switch(ReviewScreen(highlight=highlight))
+
+    def go_submit(self) -> None:
+        from consult.tui.answer.submit import ConfirmSubmitScreen
+
+        if not self.started:
+            return
+        self.flush()
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.submit()
+
+        self.push_screen(ConfirmSubmitScreen(), done)
+
+    def submit(self) -> None:
+        from consult.tui.answer.submit import ReceiptScreen
+
+        assert self.respondent is not None
+        self.flush()
+        self.store.submit(self.respondent.id)
+        self.save_position("review")
+        self.refresh_respondent()
+        self._switch(ReceiptScreen())
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        from consult.tui.answer.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_review(self) -> None:
+        self.go_review()
+
+    def action_submit(self) -> None:
+        self.go_submit()
+
+    async def action_quit(self) -> None:
+        """Quit, but first save every editor: nothing typed is lost."""
+        self.flush()
+        self.exit()
+
+
+def make_answer_app(store: Store, bank: Bank, *, clock: Callable[[], datetime] | None = None,
+                    code_factory: Callable[[], str] | None = None) -> AnswerApp:
+    """The answering app over one store and bank (used by ``consult answer`` and the tests)."""
+    return AnswerApp(store, bank, clock=clock, code_factory=code_factory)
