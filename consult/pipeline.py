@@ -1,0 +1,90 @@
+"""From the store to themes and back: one analysis run over a consultation.
+
+The analysis itself (``consult.analysis``) only sees lists of strings; this module reads the
+answers, honours staff curation (exclusions are already out of ``answers_to``; manual
+placements are pinned), and stores the run so the report and the browser can read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from consult import __version__
+from consult.analysis import METHOD, analyse_texts, link_themes
+from consult.questions import Bank
+from consult.store import Store
+
+NON_ANSWER_LABEL = "No substantive answer"
+OTHER_LABEL = "Other"
+TOO_FEW_LABEL = "Too few answers to find themes"
+
+Progress = Callable[[str, float], None]
+
+
+def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = None,
+                 themes: int | str = "auto", seed: int = 0, include_drafts: bool = False,
+                 progress: Progress | None = None) -> int:
+    """Analyse each free-text question's answers and store the run; return its id."""
+    questions = [q for q in bank.questions if q.is_free_text and (not question_ids or q.id in question_ids)]
+    stored: list[dict] = []
+    summary: dict = {"questions": {}}
+    per_question: dict = {}
+    for number, question in enumerate(questions):
+        def step(message: str, fraction: float, _n=number, _q=question) -> None:
+            if progress:
+                progress(f"{_q.id}: {message}", (_n + fraction) / len(questions))
+
+        answers = store.answers_to(question.id, consultation_id=bank.id, submitted_only=not include_drafts)
+        respondents = [rid for rid, _ in answers]
+        texts = [text for _, text in answers]
+        placed = store.placements(question.id)
+        pinned = {i: placed[rid] for i, rid in enumerate(respondents) if rid in placed}
+        result = analyse_texts(texts, themes=themes, seed=seed, pinned=pinned, progress=step)
+        per_question[question.id] = result
+        total = len(texts)
+        summary["questions"][question.id] = {
+            "answered": total, "non_answers": len(result.non_answers), "too_few": result.too_few,
+            "themes": len(result.themes), "criterion": result.k_criterion,
+        }
+
+        def member(i: int, primary: bool = True, rank: int | None = None, score: float | None = None) -> dict:
+            return {"respondent_id": respondents[i], "is_primary": primary, "rank": rank, "score": score}
+
+        first = len(stored)
+        for theme in result.themes:
+            ranks = {idx: r for r, idx in enumerate(theme.representatives, start=1)}
+            scores = theme.scores if hasattr(theme, "scores") else {}
+            stored.append({
+                "question_id": question.id, "kind": "theme", "label": theme.label,
+                "description": describe(theme.terms), "terms": theme.terms, "size": len(theme.members),
+                "share": len(theme.members) / total if total else 0.0, "cohesion": theme.cohesion,
+                "similar_to": first + theme.similar_to if theme.similar_to is not None else None,
+                "members": [member(i, True, ranks.get(i), scores.get(i)) for i in theme.members]
+                + [member(i, False) for i in theme.secondary],
+            })
+        if result.other:
+            stored.append({"question_id": question.id, "kind": "other",
+                           "label": TOO_FEW_LABEL if result.too_few else OTHER_LABEL,
+                           "size": len(result.other), "share": len(result.other) / total,
+                           "members": [member(i) for i in result.other]})
+        if result.non_answers:
+            stored.append({"question_id": question.id, "kind": "non_answer", "label": NON_ANSWER_LABEL,
+                           "size": len(result.non_answers), "share": len(result.non_answers) / total,
+                           "members": [member(i) for i in result.non_answers]})
+    summary["recurring"] = link_themes(per_question)
+    if progress:
+        progress("saving", 1.0)
+    params = {"themes": themes, "seed": seed, "include_drafts": include_drafts,
+              "questions": [q.id for q in questions]}
+    return store.save_run(bank.id, method=METHOD, version=__version__, params=params, summary=summary,
+                          themes=stored)
+
+
+def describe(terms: list[str]) -> str:
+    """A one-line description of a theme from its key terms."""
+    if not terms:
+        return ""
+    shown = terms[:4]
+    if len(shown) == 1:
+        return f"Answers about {shown[0]}."
+    return f"Answers about {', '.join(shown[:-1])} and {shown[-1]}."

@@ -1,0 +1,364 @@
+"""Read-side queries for the staff browser: overview counts, pages of answers, full-text search.
+
+Everything here aggregates in SQL and returns small pages, so that a database of 100,000 answers
+opens and scrolls quickly: nothing loads a whole question's answers. User search text is never
+passed to FTS5 as query syntax: :func:`fts_query` quotes every term.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from consult.text import word_count
+
+# Markers FTS5 highlight() puts around matches. Both are C0 controls, which consult.text.clean()
+# removes from displayed text anyway; an answer that itself holds one is shown without highlights.
+HL_OPEN, HL_CLOSE = "\x02", "\x03"
+
+STATUSES = ("submitted", "draft", "excluded", "all")
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query that matches every word the user typed, whatever characters they typed.
+
+    Each whitespace-separated term is wrapped in double quotes (inner quotes doubled), so ``"``,
+    ``-``, ``(``, ``*``, ``NEAR`` or ``AND`` are plain text. A trailing ``*`` on a term is kept
+    as a prefix search. Returns ``""`` when nothing searchable is left.
+    """
+    terms = []
+    for raw in text.split():
+        prefix = raw.endswith("*") and len(raw.rstrip("*")) > 0
+        term = raw.rstrip("*") if prefix else raw
+        # Terms with no letter or digit match nothing and only confuse the tokenizer.
+        if not re.search(r"\w", term):
+            continue
+        terms.append('"' + term.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+def split_highlight(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Plain text and ``(start, end)`` spans from text carrying highlight markers."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    start = None
+    for chunk in re.split(f"([{HL_OPEN}{HL_CLOSE}])", marked):
+        if chunk == HL_OPEN:
+            start = pos
+        elif chunk == HL_CLOSE:
+            if start is not None and pos > start:
+                spans.append((start, pos))
+            start = None
+        else:
+            plain.append(chunk)
+            pos += len(chunk)
+    return "".join(plain), spans
+
+
+@dataclass
+class Filters:
+    """What narrows a list of answers. Empty means: every answer of respondents not excluded."""
+
+    profile: dict[str, str] = field(default_factory=dict)  # profile field id -> value
+    status: str | None = None  # None: not excluded; or one of STATUSES
+    theme: str | None = None  # a theme label of the latest run
+    unread_by: str | None = None  # only answers this user has not opened
+    flagged: bool = False  # only answers flagged for follow-up
+
+    @property
+    def active(self) -> bool:
+        return bool(self.profile or self.status or self.theme or self.unread_by or self.flagged)
+
+
+@dataclass
+class AnswerRow:
+    answer_id: int
+    respondent_id: str
+    question_id: str
+    text: str
+    organisation: str | None
+    status: str
+    excluded_reason: str | None
+    theme_id: int | None
+    theme: str | None
+    read: bool
+    flag_note: str | None  # None: not flagged
+    key_quote: bool
+    spans: list[tuple[int, int]] = field(default_factory=list)  # search matches in text
+
+    @property
+    def words(self) -> int:
+        return word_count(self.text)
+
+    @property
+    def flagged(self) -> bool:
+        return self.flag_note is not None
+
+    @property
+    def excluded(self) -> bool:
+        return self.excluded_reason is not None
+
+
+@dataclass
+class Overview:
+    respondents: int
+    submitted: int
+    draft: int
+    excluded: int
+    answers: dict[str, int]  # question id -> non-empty answers of respondents not excluded
+    breakdowns: dict[str, list[tuple[str, int]]]  # profile field id -> [(value, count)], largest first
+    latest_response: str | None
+    latest_submission: str | None
+
+
+@dataclass
+class RespondentRow:
+    id: str
+    organisation: str | None
+    status: str
+    excluded_reason: str | None
+    answers: int
+    updated_at: str
+
+
+def _json_path(field_id: str) -> str:
+    return '$."' + field_id.replace('"', "") + '"'
+
+
+_ANSWER_COLUMNS = """
+    a.id, a.respondent_id, a.question_id, a.text, r.status, r.excluded_reason,
+    json_extract(r.profile, :org_path) AS organisation,
+    (SELECT t.id FROM theme_members m JOIN themes t ON t.id = m.theme_id
+      WHERE t.run_id = :run_id AND m.respondent_id = a.respondent_id
+        AND m.question_id = a.question_id AND m.is_primary = 1 LIMIT 1) AS theme_id,
+    EXISTS (SELECT 1 FROM reads d WHERE d.respondent_id = a.respondent_id
+        AND d.question_id = a.question_id AND d.read_by = :user) AS is_read,
+    (SELECT f.note FROM flags f WHERE f.respondent_id = a.respondent_id
+        AND f.question_id = a.question_id) AS flag_note,
+    EXISTS (SELECT 1 FROM key_quotes k WHERE k.respondent_id = a.respondent_id
+        AND k.question_id = a.question_id) AS key_quote
+"""
+
+
+class SearchMixin:
+    """Read methods of :class:`consult.store.Store` for the staff browser."""
+
+    # ------------------------------------------------------------------ overview
+    def overview(self, consultation_id: str, breakdown_fields: Iterable[str] = ()) -> Overview:
+        """Counts for the overview screen, all aggregated in SQL."""
+        row = self.conn.execute(
+            "SELECT count(*),"
+            " coalesce(sum(excluded_reason IS NULL AND status = 'submitted'), 0),"
+            " coalesce(sum(excluded_reason IS NULL AND status = 'draft'), 0),"
+            " coalesce(sum(excluded_reason IS NOT NULL), 0),"
+            " max(CASE WHEN excluded_reason IS NULL THEN updated_at END),"
+            " max(CASE WHEN excluded_reason IS NULL THEN submitted_at END)"
+            " FROM respondents WHERE consultation_id = ?", (consultation_id,)).fetchone()
+        answers = {r[0]: r[1] for r in self.query(
+            "SELECT a.question_id, count(*) FROM answers a JOIN respondents r ON r.id = a.respondent_id"
+            " WHERE r.consultation_id = ? AND r.excluded_reason IS NULL AND a.text != ''"
+            " GROUP BY a.question_id", (consultation_id,))}
+        breakdowns = {}
+        for field_id in breakdown_fields:
+            path = _json_path(field_id)
+            counts = [(str(r[0]), r[1]) for r in self.query(
+                "SELECT j.value, count(*) FROM respondents r, json_each(r.profile, ?) j"
+                " WHERE r.consultation_id = ? AND r.excluded_reason IS NULL AND j.value != ''"
+                " GROUP BY j.value ORDER BY count(*) DESC, j.value", (path, consultation_id))]
+            missing = self.scalar(
+                "SELECT count(*) FROM respondents WHERE consultation_id = ? AND excluded_reason IS NULL"
+                " AND coalesce(json_extract(profile, ?), '') IN ('', '[]')", (consultation_id, path))
+            if missing:
+                counts.append(("(not given)", missing))
+            breakdowns[field_id] = counts
+        return Overview(respondents=row[0], submitted=row[1], draft=row[2], excluded=row[3],
+                        answers=answers, breakdowns=breakdowns, latest_response=row[4],
+                        latest_submission=row[5])
+
+    # ------------------------------------------------------------------ filters
+    def _filter_sql(self, filters: Filters | None, params: dict) -> str:
+        filters = filters or Filters()
+        sql = ""
+        status = filters.status
+        if status is None:
+            sql += " AND r.excluded_reason IS NULL"
+        elif status == "excluded":
+            sql += " AND r.excluded_reason IS NOT NULL"
+        elif status in ("submitted", "draft"):
+            sql += " AND r.excluded_reason IS NULL AND r.status = :status"
+            params["status"] = status
+        for i, (field_id, value) in enumerate(sorted(filters.profile.items())):
+            params[f"pf{i}"] = _json_path(field_id)
+            params[f"pv{i}"] = value
+            sql += (f" AND EXISTS (SELECT 1 FROM json_each(r.profile, :pf{i}) j"
+                    f" WHERE j.value = :pv{i})")
+        if filters.theme:
+            params["theme"] = filters.theme
+            sql += (" AND EXISTS (SELECT 1 FROM theme_members m JOIN themes t ON t.id = m.theme_id"
+                    " WHERE t.run_id = :run_id AND t.label = :theme AND m.is_primary = 1"
+                    " AND m.respondent_id = a.respondent_id AND m.question_id = a.question_id)")
+        if filters.unread_by:
+            params["reader"] = filters.unread_by
+            sql += (" AND NOT EXISTS (SELECT 1 FROM reads d WHERE d.respondent_id = a.respondent_id"
+                    " AND d.question_id = a.question_id AND d.read_by = :reader)")
+        if filters.flagged:
+            sql += (" AND EXISTS (SELECT 1 FROM flags f WHERE f.respondent_id = a.respondent_id"
+                    " AND f.question_id = a.question_id)")
+        return sql
+
+    def _answer_rows(self, rows, themes: dict[int, str]) -> list[AnswerRow]:
+        return [AnswerRow(answer_id=r["id"], respondent_id=r["respondent_id"], question_id=r["question_id"],
+                          text=r["text"], organisation=r["organisation"], status=r["status"],
+                          excluded_reason=r["excluded_reason"], theme_id=r["theme_id"],
+                          theme=themes.get(r["theme_id"]) if r["theme_id"] else None,
+                          read=bool(r["is_read"]), flag_note=r["flag_note"], key_quote=bool(r["key_quote"]))
+                for r in rows]
+
+    def _theme_labels(self, run_id: int | None) -> dict[int, str]:
+        if run_id is None:
+            return {}
+        return {r[0]: r[1] for r in self.query("SELECT id, label FROM themes WHERE run_id = ?", (run_id,))}
+
+    def _latest_run_id(self, consultation_id: str) -> int | None:
+        return self.scalar("SELECT max(id) FROM analysis_runs WHERE consultation_id = ?", (consultation_id,))
+
+    # ------------------------------------------------------------------ answers of a question
+    def count_answers(self, consultation_id: str, question_id: str, filters: Filters | None = None) -> int:
+        params = {"cid": consultation_id, "qid": question_id, "run_id": self._latest_run_id(consultation_id)}
+        where = self._filter_sql(filters, params)
+        return self.scalar(
+            "SELECT count(*) FROM answers a JOIN respondents r ON r.id = a.respondent_id"
+            " WHERE a.question_id = :qid AND r.consultation_id = :cid AND a.text != ''" + where, params)
+
+    def answer_page(self, consultation_id: str, question_id: str, *, user: str,
+                    filters: Filters | None = None, after_id: int = 0, limit: int = 100,
+                    org_field: str | None = None) -> list[AnswerRow]:
+        """One page of a question's answers in stable order (answer id), after ``after_id``.
+
+        Keyset paging: the next page starts after the last id of this one, so page 500 costs
+        what page 1 costs.
+        """
+        run_id = self._latest_run_id(consultation_id)
+        params = {"cid": consultation_id, "qid": question_id, "run_id": run_id, "user": user,
+                  "org_path": _json_path(org_field or ""), "after": after_id, "limit": limit}
+        where = self._filter_sql(filters, params)
+        rows = self.query(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers a JOIN respondents r ON r.id = a.respondent_id"
+            " WHERE a.question_id = :qid AND r.consultation_id = :cid AND a.text != '' AND a.id > :after"
+            + where + " ORDER BY a.id LIMIT :limit", params)
+        return self._answer_rows(rows, self._theme_labels(run_id))
+
+    def answer_row(self, consultation_id: str, respondent_id: str, question_id: str, *, user: str,
+                   org_field: str | None = None) -> AnswerRow | None:
+        """One answer with its organisation, theme, read mark, flag and key-quote mark."""
+        run_id = self._latest_run_id(consultation_id)
+        params = {"rid": respondent_id, "qid": question_id, "run_id": run_id, "user": user,
+                  "org_path": _json_path(org_field or "")}
+        rows = self.query(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers a JOIN respondents r ON r.id = a.respondent_id"
+            " WHERE a.respondent_id = :rid AND a.question_id = :qid", params)
+        found = self._answer_rows(rows, self._theme_labels(run_id))
+        return found[0] if found else None
+
+    # ------------------------------------------------------------------ search
+    def search_answers(self, consultation_id: str, text: str, *, user: str,
+                       filters: Filters | None = None, question_id: str | None = None,
+                       limit: int = 200, org_field: str | None = None
+                       ) -> tuple[list[AnswerRow], dict[str, int]]:
+        """Answers matching ``text`` (every word, any order), grouped by question in paper order.
+
+        Returns up to ``limit`` rows, each with ``spans`` of the matched words in its text, and
+        the number of matches per question (all of them, not only those returned). With empty
+        ``text`` the filters alone select (newest ids first within each question).
+        """
+        query = fts_query(text)
+        run_id = self._latest_run_id(consultation_id)
+        params = {"cid": consultation_id, "run_id": run_id, "user": user, "q": query,
+                  "org_path": _json_path(org_field or ""), "limit": limit}
+        where = self._filter_sql(filters, params)
+        if question_id:
+            params["qid"] = question_id
+            where += " AND a.question_id = :qid"
+        if query:
+            source = ("answers_fts JOIN answers a ON a.id = answers_fts.rowid"
+                      " JOIN respondents r ON r.id = a.respondent_id")
+            where = " AND answers_fts MATCH :q" + where
+        else:
+            source = "answers a JOIN respondents r ON r.id = a.respondent_id"
+        base = f" FROM {source} WHERE r.consultation_id = :cid AND a.text != ''{where}"
+        counts = {r[0]: r[1] for r in self.query(
+            f"SELECT a.question_id, count(*){base} GROUP BY a.question_id", params)}
+        rows = self.query(
+            f"SELECT {_ANSWER_COLUMNS}{base} ORDER BY (SELECT position FROM questions q"
+            " WHERE q.consultation_id = :cid AND q.id = a.question_id), a.id LIMIT :limit", params)
+        found = self._answer_rows(rows, self._theme_labels(run_id))
+        if query and found:
+            ids = ",".join(str(row.answer_id) for row in found)
+            marked = {r[0]: r[1] for r in self.query(
+                f"SELECT rowid, highlight(answers_fts, 0, '{HL_OPEN}', '{HL_CLOSE}') FROM answers_fts"
+                f" WHERE answers_fts MATCH :q AND rowid IN ({ids})", {"q": query})}
+            for row in found:
+                if row.answer_id in marked and HL_OPEN not in row.text and HL_CLOSE not in row.text:
+                    plain, spans = split_highlight(marked[row.answer_id])
+                    if plain == row.text:
+                        row.spans = spans
+        return found, counts
+
+    def theme_labels(self, consultation_id: str, question_id: str | None = None) -> list[str]:
+        """Distinct theme labels of the latest run (of one question, or of all), for filters."""
+        run_id = self._latest_run_id(consultation_id)
+        if run_id is None:
+            return []
+        sql = "SELECT DISTINCT label FROM themes WHERE run_id = ?"
+        params: list = [run_id]
+        if question_id:
+            sql += " AND question_id = ?"
+            params.append(question_id)
+        return [r[0] for r in self.query(sql + " ORDER BY label", tuple(params))]
+
+    # ------------------------------------------------------------------ respondents
+    def respondent_page(self, consultation_id: str, *, after_id: str = "", limit: int = 100,
+                        org_field: str | None = None, include_excluded: bool = True) -> list[RespondentRow]:
+        """One page of respondents in id order, with their number of non-empty answers."""
+        sql = ("SELECT r.id, json_extract(r.profile, ?) AS org, r.status, r.excluded_reason, r.updated_at,"
+               " (SELECT count(*) FROM answers a WHERE a.respondent_id = r.id AND a.text != '') AS n"
+               " FROM respondents r WHERE r.consultation_id = ? AND r.id > ?")
+        if not include_excluded:
+            sql += " AND r.excluded_reason IS NULL"
+        rows = self.query(sql + " ORDER BY r.id LIMIT ?",
+                          (_json_path(org_field or ""), consultation_id, after_id, limit))
+        return [RespondentRow(id=r["id"], organisation=r["org"], status=r["status"],
+                              excluded_reason=r["excluded_reason"], answers=r["n"], updated_at=r["updated_at"])
+                for r in rows]
+
+    def count_respondents(self, consultation_id: str) -> int:
+        return self.scalar("SELECT count(*) FROM respondents WHERE consultation_id = ?", (consultation_id,))
+
+    def exclusion(self, respondent_id: str) -> dict | None:
+        """``{reason, at, by}`` when the response is excluded, else None."""
+        row = self.conn.execute("SELECT excluded_reason, excluded_at, excluded_by FROM respondents"
+                                " WHERE id = ?", (respondent_id,)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return {"reason": row[0], "at": row[1], "by": row[2]}
+
+    # ------------------------------------------------------------------ bulk (benchmarks, fixtures)
+    def bulk_insert(self, consultation_id: str, respondents: Iterable[dict],
+                    answers: Iterable[tuple[str, str, str]]) -> None:
+        """Fast path for synthetic data: new respondents and ``(respondent, question, text)``
+        answers in one transaction, with no revision history. Not for real responses."""
+        now = self.now()
+        with self.write():
+            self.conn.executemany(
+                "INSERT INTO respondents (id, consultation_id, source, status, profile, consent,"
+                " created_at, updated_at, submitted_at) VALUES (?, ?, 'synthetic', ?, ?, ?, ?, ?, ?)",
+                [(r["respondent"], consultation_id, r.get("status", "submitted"),
+                  json.dumps(r.get("profile") or {}, ensure_ascii=False), json.dumps(r.get("consent") or {}),
+                  r.get("created_at") or now, r.get("updated_at") or r.get("created_at") or now,
+                  r.get("submitted_at")) for r in respondents])
+            self.conn.executemany(
+                "INSERT INTO answers (respondent_id, question_id, text, updated_at) VALUES (?, ?, ?, ?)",
+                [(rid, qid, text, now) for rid, qid, text in answers])

@@ -1,0 +1,116 @@
+"""Review: every question by section with its answer; Enter jumps back to edit it."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from consult.text import clean
+
+PREVIEW_CHARS = 220
+
+
+def answer_preview(text: str) -> str:
+    flat = " ".join(clean(text).split())
+    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "edit", "Edit", tooltip="Go back to the highlighted question", id="edit"),
+        Binding("ctrl+s", "app.submit", "Submit", tooltip="Send your response to Clinks",
+                id="submit"),
+        Binding("escape", "back", "Back", tooltip="Back to the questions", id="back"),
+    ]
+
+    def __init__(self, *, highlight: str | None = None) -> None:
+        super().__init__()
+        self.highlight = highlight
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        total = len(app.bank.questions)
+        answered = sum(1 for q in app.bank.questions if app.answers.get(q.id, "").strip())
+        missing_required = [q for q in app.bank.questions
+                            if q.required and not app.answers.get(q.id, "").strip()]
+        summary = f"{answered} of {total} questions answered."
+        if missing_required:
+            summary += f" {len(missing_required)} required question(s) not answered."
+        if app.respondent is not None and app.respondent.submitted:
+            summary += " Already submitted: submit again to send your changes."
+        yield Header()
+        yield Static(Content(summary), id="review-summary")
+        yield OptionList(*self._options(), id="review-list")
+        with Horizontal(id="review-buttons"):
+            yield Button("Back to the questions", id="back")
+            yield Button("Submit response", id="submit", variant="primary")
+        yield Footer()
+
+    def _options(self) -> list[Option | None]:
+        app = self.app
+        respondent = app.respondent
+        org = app.bank.profile_role("organisation")
+        org_name = (respondent.profile.get(org.id) if org and respondent else None) or ""
+        options: list[Option | None] = [Option(Content.assemble(
+            ("Profile and consent", "bold"), "\n    ",
+            (clean(org_name), "") if org_name else ("Organisation not given", "$warning")),
+            id="profile")]
+        for number, section in enumerate(app.bank.sections, start=1):
+            options.append(None)
+            options.append(Option(Content.styled(f"{number}. {clean(section.title)}", "bold $accent"),
+                                  id=f"section:{section.id}", disabled=True))
+            for q in section.questions:
+                text = app.answers.get(q.id, "")
+                head = Content.assemble((f"Q{app.numbers[q.id]}. ", "bold"), clean(q.text))
+                if text.strip():
+                    body = Content(answer_preview(text))
+                elif q.required:
+                    body = Content.styled("⚠ Not answered (required)", "bold $error")
+                else:
+                    body = Content.styled("⚠ Not answered", "$warning")
+                options.append(Option(Content.assemble(head, "\n    ", body), id=f"question:{q.id}"))
+        return options
+
+    def on_mount(self) -> None:
+        review = self.query_one("#review-list", OptionList)
+        target = f"question:{self.highlight}" if self.highlight else None
+        if target is None:
+            first_missing = next((q for q in self.app.bank.questions
+                                  if not self.app.answers.get(q.id, "").strip()), None)
+            target = f"question:{first_missing.id}" if first_missing else "profile"
+        review.highlighted = review.get_option_index(target)
+        review.focus()
+
+    def flush_answers(self) -> None:
+        """Nothing to save here."""
+
+    @on(OptionList.OptionSelected, "#review-list")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(event.option.id)
+
+    def action_edit(self) -> None:
+        review = self.query_one("#review-list", OptionList)
+        if review.highlighted is not None:
+            self._open(review.get_option_at_index(review.highlighted).id)
+
+    def _open(self, target: str | None) -> None:
+        kind, _, value = (target or "").partition(":")
+        if kind == "question":
+            self.app.go_section(self.app.bank.question(value).section_id, value)
+        elif kind == "profile":
+            self.app.go_profile()
+
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        self.app.go_submit()
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.app.open_position(None if not self.app.bank.sections
+                               else f"section:{self.app.bank.sections[-1].id}")

@@ -1,0 +1,127 @@
+"""Submitting: a confirmation, then the receipt with the resume code and a Markdown copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from consult.tui.answer.export import default_export_name, response_markdown, write_atomic
+
+
+class ConfirmSubmitScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Not yet", tooltip="Go back without submitting", id="cancel"),
+        Binding("ctrl+s", "confirm", "Submit", tooltip="Submit your response", id="confirm"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        questions = app.bank.questions
+        unanswered = [q for q in questions if not app.answers.get(q.id, "").strip()]
+        required = [q for q in unanswered if q.required]
+        lines = [f"You have answered {len(questions) - len(unanswered)} of {len(questions)} questions."]
+        if required:
+            lines.append(f"{len(required)} required question(s) are not answered yet.")
+        if app.respondent.submitted:
+            lines.append("This response was submitted before; submitting again replaces it.")
+        lines.append("You can still reopen it with your resume code and change it later.")
+        with Vertical(id="confirm-dialog"):
+            yield Static(Content.styled("Submit your response to Clinks?", "bold"), id="confirm-title")
+            yield Static(Content("\n".join(lines)), id="confirm-text")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Submit", id="confirm", variant="primary")
+                yield Button("Not yet", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ReceiptScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+y", "copy_code", "Copy code", tooltip="Copy the resume code to the clipboard",
+                id="copy"),
+        Binding("ctrl+e", "save_copy", "Save copy", tooltip="Save your response as a Markdown file",
+                id="save-copy"),
+        Binding("ctrl+r", "app.review", "Amend", tooltip="Go back and change your answers",
+                id="amend"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        code = app.code or ""
+        yield Header()
+        with VerticalScroll(id="receipt"):
+            yield Static(Content.styled("Thank you: your response has been submitted.", "bold"),
+                         id="thanks")
+            yield Static(Content("Your resume code (it is shown only now, so write it down; "
+                                 "keep it private):"))
+            yield Static(Content(code), id="receipt-code")
+            yield Static(Content("With it you can reopen this response, change it and submit "
+                                 "it again."), classes="note")
+            with Horizontal(classes="row"):
+                yield Button("Copy code", id="copy")
+                yield Button("Amend my answers", id="amend")
+                yield Button("Quit", id="quit", variant="error")
+            yield Static(Content("Save a copy of your whole response (Markdown):"),
+                         classes="note")
+            with Horizontal(classes="row"):
+                yield Input(default_export_name(code), id="export-path")
+                yield Button("Save copy", id="save-copy", variant="primary")
+            yield Static("", id="export-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).cursor_blink = not self.app.is_headless
+        self.query_one("#copy", Button).focus()
+
+    def flush_answers(self) -> None:
+        """Nothing to save here."""
+
+    @on(Button.Pressed, "#copy")
+    def action_copy_code(self) -> None:
+        if self.app.code:
+            self.app.copy_to_clipboard(self.app.code)
+            self.notify("Resume code copied to the clipboard (if your terminal allows it).",
+                        title="Copied")
+
+    @on(Button.Pressed, "#amend")
+    def amend(self) -> None:
+        self.app.go_review()
+
+    @on(Button.Pressed, "#quit")
+    async def quit(self) -> None:
+        await self.app.action_quit()
+
+    @on(Button.Pressed, "#save-copy")
+    @on(Input.Submitted, "#export-path")
+    def action_save_copy(self) -> None:
+        app = self.app
+        message = self.query_one("#export-message", Static)
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            message.update(Content.styled("Type a file name first.", "$warning"))
+            return
+        text = response_markdown(app.bank, app.refresh_respondent(),
+                                 app.store.answers(app.respondent.id), app.code)
+        try:
+            written = write_atomic(Path(raw), text)
+        except OSError as exc:
+            message.update(Content.styled(f"Could not save: {exc.strerror or exc}", "bold $error"))
+            return
+        message.update(Content.assemble(("Saved ✓ ", "$success"), str(written)))
