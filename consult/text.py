@@ -38,10 +38,19 @@ def word_count(text: str | None) -> int:
 
 # Personal data in free text. Deliberately generous: a redacted false positive costs little,
 # a published phone number costs a lot.
-_EMAIL = re.compile(r"[\w.+'-]+\s*(?:@|\(at\)|\[at\]|\sat\s)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[\w-]+)+",
-                    re.IGNORECASE)
+_LOCAL = r"[\w.+'-]+"
+_EMAIL = re.compile(
+    # jo@example.org, jo @ example.org, and an address cut short: jo@example
+    rf"{_LOCAL}\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)*"
+    # jo (at) example (dot) org, jo [at] example . org
+    rf"|{_LOCAL}\s*[(\[]at[)\]]\s*[\w-]+(?:\s*(?:\.|[(\[]dot[)\]])\s*[\w-]+)+"
+    # jo at example dot org (spelled out; "met at Leeds. Then" is not an address)
+    rf"|{_LOCAL}\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+",
+    re.IGNORECASE)
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s().-]{0,2}\d){8,10}(?!\d)"
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s().-]{0,2}\d){8,10}(?!\d)"
+    # short non-geographic numbers: 0800 1111, 0845 46 47
+    r"|(?<![\w+])0[38]\d\d(?:[\s.-]?\d){4,6}(?!\d)"
 )
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 

@@ -34,8 +34,9 @@ from consult.text import clean, redact
 BREAKDOWN_MIN_ANSWERS = 20  # fewer answers than this: no breakdown by group
 AGREE_SHARE = 0.5  # one theme with at least half the answers ...
 AGREE_RATIO = 2.0  # ... and at least twice the next: members agreed
-DIVIDED_SHARE = 0.2  # two themes with a fifth of answers or more ...
+DIVIDED_SHARE = 0.25  # two themes with a quarter of answers or more ...
 DIVIDED_RATIO = 1.5  # ... within 1.5x of each other: views divided
+DIVIDED_SHOWN = 6  # the most evenly divided questions named in the summary
 SUMMARY_MIN_ANSWERS = 10  # questions with fewer substantive answers stay out of the summary
 FOCUS_OPTIONS = re.compile(r"\bwomen\b|\bBME\b|minority ethnic", re.IGNORECASE)
 
@@ -45,6 +46,7 @@ class Quote:
     text: str
     attribution: str
     key: bool = False
+    respondent_id: str = ""  # for checks only; never printed
 
 
 @dataclass
@@ -61,6 +63,7 @@ class ThemeReport:
     edited: bool = False
     theme_id: int | None = None
     similar_id: int | None = None
+    members: list = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -174,6 +177,7 @@ class ReportData:
     strongest: list[SummaryItem] = field(default_factory=list)
     agreed: list[SummaryItem] = field(default_factory=list)
     divided: list[SummaryItem] = field(default_factory=list)
+    divided_more: list[SummaryItem] = field(default_factory=list)
     recurring: list[tuple[str, list[QuestionReport]]] = field(default_factory=list)
     focus_columns: list[str] = field(default_factory=list)
 
@@ -203,8 +207,16 @@ def _group_columns(bank: Bank) -> list[tuple[str, ProfileField, str]]:
         cols += [(opt, size, opt) for opt in size.options]
     for f in bank.profile:
         if f.kind == "multi" and not f.personal:
-            cols += [(f"Works with: {opt}", f, opt) for opt in f.options if FOCUS_OPTIONS.search(opt)]
+            cols += [(f"Works with {_short(opt)}", f, opt) for opt in f.options if FOCUS_OPTIONS.search(opt)]
     return cols
+
+
+def _short(option: str) -> str:
+    """'Black and minority ethnic (BME) people' -> 'BME people'; 'Women' -> 'women'."""
+    m = re.match(r"^(.*?)\s*\(([A-Z]{2,})\)\s*(.*)$", option)
+    if m:
+        return f"{m.group(2)} {m.group(3)}".strip()
+    return option[:1].lower() + option[1:] if not option[:2].isupper() else option
 
 
 def _in_group(r: Respondent, f: ProfileField, option: str) -> bool:
@@ -287,13 +299,13 @@ def _question(store: Store, bank: Bank, q: Question, number: int, run: Run | Non
             qr.non_answers += len(mine)
             continue
         primary[t.id] = [m.respondent_id for m in mine]
-        report = ThemeReport(label=_label(t.label) or "Unlabelled theme", description=_label(t.description),
+        label = _label(t.label) or "Unlabelled theme"
+        report = ThemeReport(label=label[:1].upper() + label[1:], description=_label(t.description),
                              terms=[x for x in (_label(term) for term in t.terms) if x and "removed]" not in x],
                              count=len(mine), share=0.0, kind=t.kind, cohesion=t.cohesion,
                              edited=t.created_by != "analysis", theme_id=t.id, similar_id=t.similar_to)
-        report.quotes = _quotes(bank, q.id, members, answers, by_id, quotable, attributor, key_quotes,
-                                report.count)
         qr.themes.append(report)
+        report.members = members
     qr.unanalysed = len(set(answers) - placed)
 
     labels = {t.theme_id: t.label for t in qr.themes}
@@ -303,6 +315,11 @@ def _question(store: Store, bank: Bank, q: Question, number: int, run: Run | Non
     qr.themes = [t for t in qr.themes if t.count > 0 or t.kind == "theme"]
     qr.themes.sort(key=lambda t: (t.kind != "theme", -t.count, t.label.lower()))
     qr.themes = [t for t in qr.themes if t.count > 0]
+    for t in qr.themes:
+        # "Other" answers are quoted only when there are no themes to show (too few answers)
+        if t.kind == "theme" or not qr.real_themes:
+            t.quotes = _quotes(bank, q.id, t.members, answers, by_id, quotable, attributor, key_quotes,
+                               t.count if t.kind == "theme" else 10)
     if not qr.real_themes:
         if qr.substantive and qr.substantive < MIN_CELL:
             qr.note = (f"Too few answers ({qr.substantive}) to find themes; they are read individually "
@@ -349,7 +366,7 @@ def _quotes(bank: Bank, question_id: str, members, answers: dict[str, str], by_i
             continue
         seen.add(norm)
         out.append(Quote(text=text, attribution=attributor.describe(r),
-                         key=(m.respondent_id, question_id) in key_quotes))
+                         key=(m.respondent_id, question_id) in key_quotes, respondent_id=r.id))
         if len(out) >= wanted:
             break
     return out
@@ -408,11 +425,26 @@ def _profile(bank: Bank, counted: list[Respondent]) -> list[ProfileBreakdown]:
                 counts[v if v in f.options else "Other"] += 1
         order = [o for o in f.options if counts[o]] + [k for k in ("Other", "Not stated")
                                                         if k not in f.options and counts[k]]
-        shown = suppress([counts[o] for o in order], total_known=f.kind != "multi")
-        rows = [CountRow(o, counts[o], s or str(counts[o])) for o, s in zip(order, shown, strict=True)]
+        rows = _merge_small([(o, counts[o]) for o in order], total_known=f.kind != "multi")
         title = re.sub(r"\s*\(.*?\)\s*$", "", f.text).rstrip("?")
         out.append(ProfileBreakdown(title=title, rows=rows, multi=f.kind == "multi"))
     return out
+
+
+def _merge_small(pairs: list[tuple[str, int]], *, total_known: bool) -> list[CountRow]:
+    """Groups of 5 or more as they are; the rest in one row naming them, with their combined
+    count where that is 5 or more (and the groups add up to the total)."""
+    shown = suppress([n for _, n in pairs], total_known=total_known)
+    rows = [CountRow(label, n, str(n)) for (label, n), hide in zip(pairs, shown, strict=True) if hide is None]
+    small = [(label, n) for (label, n), hide in zip(pairs, shown, strict=True) if hide is not None]
+    if small:
+        names = ", ".join(label for label, _ in small)
+        combined = sum(n for _, n in small)
+        if total_known and combined >= MIN_CELL:
+            rows.append(CountRow(f"Combined to protect small numbers: {names}", combined, str(combined)))
+        else:
+            rows.append(CountRow(f"Each fewer than {MIN_CELL}: {names}", 0, FEWER + " each"))
+    return rows
 
 
 def _pretty(value) -> str:
@@ -451,6 +483,11 @@ def _summarise(data: ReportData) -> None:
         elif second is not None and second.share >= DIVIDED_SHARE and top.count <= DIVIDED_RATIO * second.count:
             close = [t for t in ts if t.share >= DIVIDED_SHARE and top.count <= DIVIDED_RATIO * t.count]
             data.divided.append(SummaryItem(q, close))
+    # most evenly split first; the rest are named in one line by the renderers
+    data.divided.sort(key=lambda i: (-(i.themes[-1].count / i.themes[0].count), -len(i.themes), i.question.number))
+    data.divided_more = data.divided[DIVIDED_SHOWN:]
+    data.divided = data.divided[:DIVIDED_SHOWN]
+    data.divided.sort(key=lambda i: i.question.number)
     by_label: dict[str, list[QuestionReport]] = {}
     names: dict[str, str] = {}
     for q in data.questions:

@@ -38,3 +38,12 @@ def bar_chart(items: list[tuple[str, float, str, bool]], *, title: str, width: i
             f'<text x="{bar_x + bar_w + 6:.0f}" y="{y + 16}" class="cv">{escape(value)}</text></g>')
     out.append("</svg>")
     return "".join(out)
+
+
+def inline_bar(fraction: float, *, width: int = 120, muted: bool = False) -> str:
+    """A one-row bar for a table cell (decorative: the figure is in the next cell)."""
+    w = max(0.0, min(fraction, 1.0)) * width
+    colour = OTHER if muted else BAR
+    return (f'<svg class="bar" aria-hidden="true" width="{width}" height="12" viewBox="0 0 {width} 12">'
+            f'<rect width="{width}" height="12" fill="#eef1f3"/><rect width="{w:.1f}" height="12" '
+            f'fill="{colour}"/></svg>')

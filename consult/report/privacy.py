@@ -31,6 +31,7 @@ from consult.text import clean, redact
 
 MIN_CELL = 5
 FEWER = "fewer than 5"
+HIDDEN = "not shown"  # a larger figure hidden so that a suppressed one cannot be worked out
 TRUE_WORDS = {"yes", "y", "true", "1", "agree", "agreed", "x"}
 QUOTE_WORDS = 90
 
@@ -82,12 +83,12 @@ def suppress(counts: Sequence[int], *, total_known: bool = True) -> list[str | N
     suppressed, the smallest other non-zero cell is suppressed as well, so that no hidden
     figure can be worked out by subtraction.
     """
-    hidden = [0 < c < MIN_CELL for c in counts]
-    if total_known and sum(hidden) == 1:
-        others = [(c, i) for i, c in enumerate(counts) if not hidden[i] and c > 0]
+    out: list[str | None] = [FEWER if 0 < c < MIN_CELL else None for c in counts]
+    if total_known and sum(1 for x in out if x) == 1:
+        others = [(c, i) for i, c in enumerate(counts) if out[i] is None and c > 0]
         if others:
-            hidden[min(others)[1]] = True
-    return [FEWER if h else None for h in hidden]
+            out[min(others)[1]] = HIDDEN
+    return out
 
 
 # ------------------------------------------------------------------------------- attribution
@@ -177,9 +178,34 @@ def private_strings(r: Respondent, bank: Bank, *, hide_org: bool) -> list[str]:
     return out
 
 
+_PLACEHOLDER = re.compile(r"\[(?:email|phone|postcode) removed\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'\u2018\u201c(]?[A-Z0-9])")
+CONTACT_REMOVED = "[contact details removed]"
+
+
+def drop_contact_sentences(text: str) -> str:
+    """Replace each sentence that held contact details with one marker.
+
+    Redaction leaves "ring Dawn on [phone removed]": the sentence still names a person and says
+    nothing to Government, so the whole sentence goes.
+    """
+    paragraphs = []
+    for para in text.split("\n"):
+        out: list[str] = []
+        for sentence in _SENTENCE.split(para):
+            if _PLACEHOLDER.search(sentence):
+                if not out or out[-1] != CONTACT_REMOVED:
+                    out.append(CONTACT_REMOVED)
+            else:
+                out.append(sentence)
+        paragraphs.append(" ".join(out))
+    return "\n".join(paragraphs)
+
+
 def quote_text(text: str, hidden: Iterable[str] = (), *, max_words: int = QUOTE_WORDS) -> str:
-    """An answer made fit to quote: cleaned, redacted, private strings removed, shortened."""
-    out = redact(clean(text)).strip()
+    """An answer made fit to quote: cleaned, redacted, contact sentences and private strings
+    removed, shortened."""
+    out = drop_contact_sentences(redact(clean(text))).strip()
     for value in sorted(set(hidden), key=len, reverse=True):
         out = re.sub(re.escape(value.strip()), "[name removed]", out, flags=re.IGNORECASE)
         # a name typed without its legal suffix ("Acme Trust Ltd" -> "Acme Trust")

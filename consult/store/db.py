@@ -141,7 +141,7 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
 
 @migrations()
 def m001_core(db: sqlite_utils.Database) -> None:
-    run_script(db, 
+    run_script(db,
         """
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
@@ -221,7 +221,7 @@ def m001_core(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_analysis(db: sqlite_utils.Database) -> None:
-    run_script(db, 
+    run_script(db,
         """
         CREATE TABLE analysis_runs (
             id INTEGER PRIMARY KEY,

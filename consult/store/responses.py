@@ -91,13 +91,25 @@ class ResponsesMixin:
         return digest.hex()
 
     # ------------------------------------------------------------------ respondents
-    def new_respondent(self, consultation_id: str) -> tuple[Respondent, str]:
-        """A fresh draft response and its resume code (the only time the code exists in clear)."""
-        while True:
-            code = new_code()
+    def new_respondent(self, consultation_id: str, *, code: str | None = None) -> tuple[Respondent, str]:
+        """A fresh draft response and its resume code (the only time the code exists in clear).
+
+        ``code`` fixes the code (tests use it for repeatable screens); it must be well formed and
+        unused.
+        """
+        if code is not None:
+            raw = normalise_code(code)
+            if len(raw) != CODE_LENGTH or set(raw) - set(CODE_ALPHABET):
+                raise ValueError(f"not a resume code: {code!r}")
+            code = f"{raw[:4]}-{raw[4:]}"
             code_hash = self._code_hash(code)
+            if self.scalar("SELECT 1 FROM respondents WHERE code_hash = ?", (code_hash,)) is not None:
+                raise ValueError("that resume code is already in use")
+        while code is None:
+            candidate = new_code()
+            code_hash = self._code_hash(candidate)
             if self.scalar("SELECT 1 FROM respondents WHERE code_hash = ?", (code_hash,)) is None:
-                break
+                code = candidate
         now = self.now()
         respondent_id = secrets.token_hex(6)
         with self.write():

@@ -7,18 +7,15 @@ own module with its ``.tcss`` beside it.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from unittest import mock
 
 from textual.app import App
 from textual.binding import Binding
 
 from consult.questions import Bank, Section
-from consult.store import Respondent, Store
-from consult.store import responses as store_responses
+from consult.store import Respondent, Store, normalise_code
 from consult.tui.answer.commands import AnswerCommands
 
 HERE = Path(__file__).parent
@@ -74,23 +71,18 @@ class AnswerApp(App):
         self.sub_title = f"Resume code {code}"
         self.go_profile()
         self.notify(f"Your resume code is {code}. Note it down: you need it to come back.",
-                    title="Response started", timeout=12)
+                    title="Response started", timeout=8)
 
     def _new_respondent(self) -> tuple[Respondent, str]:
-        if self.code_factory is None:
-            return self.store.new_respondent(self.bank.id)
-        if "code" in inspect.signature(self.store.new_respondent).parameters:
-            return self.store.new_respondent(self.bank.id, code=self.code_factory())
-        # The store draws codes itself; until it takes one, feed ours to it (tests only).
-        with mock.patch.object(store_responses, "new_code", self.code_factory):
-            return self.store.new_respondent(self.bank.id)
+        code = self.code_factory() if self.code_factory else None
+        return self.store.new_respondent(self.bank.id, code=code)
 
     def resume(self, code: str) -> bool:
         """Open the response this code belongs to, where the member left it; False if none."""
         respondent = self.store.respondent_by_code(self.bank.id, code)
         if respondent is None:
             return False
-        clean_code = store_responses.normalise_code(code)
+        clean_code = normalise_code(code)
         self.respondent = respondent
         self.code = f"{clean_code[:4]}-{clean_code[4:]}"
         self.new_response = False

@@ -33,7 +33,9 @@ def response_markdown(bank: Bank, respondent: Respondent, answers: dict[str, str
         value = respondent.profile.get(f.id)
         if isinstance(value, list):
             value = "; ".join(value)
-        lines.append(f"- {clean(f.text)}: {clean(str(value)) if value else '(not given)'}")
+        label = clean(f.text)
+        label = label if label.endswith(("?", ":")) else label + ":"
+        lines.append(f"- {label} {clean(str(value)) if value else '(not given)'}")
     if bank.consent:
         lines += ["", "## Consent", ""]
         for item in bank.consent:

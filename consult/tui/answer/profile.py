@@ -49,7 +49,9 @@ class ProfileScreen(Screen):
                 yield Static(Content.styled("What Clinks may do with your response", "bold"),
                              classes="heading")
                 for item in app.bank.consent:
-                    yield Checkbox(safe(item.text), bool(consent.get(item.id, False)),
+                    # The text above, not as the label: a Checkbox label does not wrap at 80 columns.
+                    yield Static(safe(item.text), classes="consent-text")
+                    yield Checkbox("Yes", bool(consent.get(item.id, False)),
                                    id=f"consent-{css_id(item.id)}", classes="consent")
             yield Button("Continue to the questions", id="continue", variant="primary")
         yield Footer()

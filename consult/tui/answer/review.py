@@ -39,7 +39,7 @@ class ReviewScreen(Screen):
         answered = sum(1 for q in app.bank.questions if app.answers.get(q.id, "").strip())
         missing_required = [q for q in app.bank.questions
                             if q.required and not app.answers.get(q.id, "").strip()]
-        summary = f"{answered} of {total} questions answered."
+        summary = f"{answered} of {total} questions answered. Enter: edit the highlighted one."
         if missing_required:
             summary += f" {len(missing_required)} required question(s) not answered."
         if app.respondent is not None and app.respondent.submitted:
@@ -54,7 +54,7 @@ class ReviewScreen(Screen):
 
     def _options(self) -> list[Option | None]:
         app = self.app
-        respondent = app.respondent
+        respondent = app.refresh_respondent()
         org = app.bank.profile_role("organisation")
         org_name = (respondent.profile.get(org.id) if org and respondent else None) or ""
         options: list[Option | None] = [Option(Content.assemble(

@@ -16,7 +16,7 @@ from consult.questions import Section
 from consult.text import clean
 from consult.tui.answer.widgets import AnswerBox, SafeTextArea, SaveIndicator, css_id, safe
 
-SIDEBAR_TITLE_WIDTH = 16
+SIDEBAR_TITLE_WIDTH = 14
 
 
 def nav_options(app, current: str) -> list[Option]:

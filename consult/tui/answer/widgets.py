@@ -128,6 +128,9 @@ class AnswerBox(Widget):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         text = event.text_area.text
+        if event.text_area.has_focus:
+            # The section opens with its context in view; typing brings the editor into view.
+            event.text_area.scroll_visible(animate=False)
         count = self.query_one(".word-count", Static)
         count.update(self._count_text(text))
         count.set_class(self.question.word_limit is not None

@@ -1,0 +1,62 @@
+"""`consult report`: the thematic report for Government, as HTML or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from consult.cli import cli
+from consult.cli.common import UsageProblem, bank_option, db_option, open_bank, open_store
+
+
+def _analyse(store, bank, *, quiet: bool, include_drafts: bool) -> int:
+    try:
+        import consult.pipeline  # noqa: F401  (the analysis may not be installed in this build)
+        from consult.cli.analyse import analyse_with_progress
+    except ImportError:
+        raise UsageProblem("no analysis has been run yet, and it cannot be run from here: "
+                           "run `consult analyse` first") from None
+    return analyse_with_progress(store, bank, quiet=quiet, include_drafts=include_drafts)
+
+
+@cli.command()
+@db_option
+@bank_option
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("report.html"), show_default=True,
+              help="Where to write the report; .html or .md chooses the format.")
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default=None,
+              help="Format, if the file name does not say. [default: from --out, else html]")
+@click.option("--include-drafts", is_flag=True,
+              help="Also count responses not yet submitted (never quoted). Default: submitted only.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or closing message.")
+def report(db_path, bank_path, out: Path, fmt: str | None, include_drafts: bool, quiet: bool) -> None:
+    """Write the thematic report: who responded, the themes in each question's answers, quotes.
+
+    Uses the latest analysis run; if there is none yet, runs `consult analyse` first. Quotes
+    respect each response's consent, and contact details are removed from them.
+    """
+    from consult.report import build_report, format_for, write_report
+
+    fmt = fmt or format_for(out)
+    if fmt is None:
+        raise UsageProblem(f"cannot tell the format of {out.name}: use a .html or .md name, or --format")
+    if out.parent and not out.parent.exists():
+        raise UsageProblem(f"cannot write {out}: folder {out.parent} does not exist")
+    bank = open_bank(bank_path)
+    store = open_store(db_path, bank)
+    run = store.latest_run(bank.id)
+    if run is None and store.respondents(bank.id):
+        if not quiet:
+            click.echo("No analysis has been run yet: finding themes first.", err=True)
+        _analyse(store, bank, quiet=quiet, include_drafts=include_drafts)
+    data = build_report(store, bank, include_drafts=include_drafts)
+    try:
+        write_report(data, out, fmt)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
+    if not quiet:
+        themes = sum(len(q.real_themes) for q in data.questions)
+        click.echo(f"Wrote {out} ({fmt}): {data.counted:,} responses counted, "
+                   f"{len(data.questions)} questions, {themes} themes.", err=True)

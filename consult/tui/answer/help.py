@@ -1,0 +1,61 @@
+"""F1: every key of the screen underneath, and the app-wide ones."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+GENERAL = [
+    ("Tab / Shift+Tab", "Move between fields, buttons and lists"),
+    ("Enter", "Press a button, choose a list entry"),
+    ("Ctrl+Q", "Save everything and quit; come back with your code"),
+    ("Ctrl+P", "Commands: go to a section, review, submit, quit"),
+    ("F1", "This help"),
+]
+EDITING = [
+    ("PgDn / PgUp", "Next / previous section (answers saved first)"),
+    ("Ctrl+R", "Review every answer"),
+    ("Ctrl+S", "Save now (answers also save within a second)"),
+    ("Ctrl+Z / Y", "Undo / redo in an answer"),
+    ("Ctrl+C / X / V", "Copy / cut / paste in an answer"),
+]
+REVIEW = [
+    ("Up / Down", "Move through the questions"),
+    ("Enter", "Edit the highlighted question"),
+    ("Ctrl+S", "Submit your response"),
+    ("Escape", "Back to the questions"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,f1,q", "close", "Close", tooltip="Close the help", id="close-help"),
+    ]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(Content.styled("Keys", "bold $accent"))
+            yield Static(self._table("Everywhere", GENERAL))
+            yield Static(self._table("Answering a section", EDITING))
+            yield Static(self._table("Review", REVIEW))
+            yield Static(Content("Everything you type is saved as you go. The resume code in "
+                                 "the title bar brings you back to exactly where you were."))
+        yield Footer()
+
+    @staticmethod
+    def _table(title: str, rows: list[tuple[str, str]]) -> Content:
+        parts: list = [(title, "bold"), "\n"]
+        for key, what in rows:
+            parts += [(f"  {key:<17}", "$accent"), what, "\n"]
+        return Content.assemble(*parts)
+
+    def action_close(self) -> None:
+        self.dismiss()

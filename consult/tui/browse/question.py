@@ -1,0 +1,202 @@
+"""By question: one question's answers in a lazily paged table, and a reading pane."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from consult.store.search import AnswerRow
+from consult.tui.browse.actions import AnswerActions
+from consult.tui.browse.widgets import (
+    FilterBar,
+    PagedTable,
+    ReadingPane,
+    marks,
+    organisation,
+    safe_line,
+)
+
+PAGE = 100
+
+
+class QuestionScreen(AnswerActions, Screen):
+    TITLE_TEXT = "By question"
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Read the answer and mark it read", show=False),
+        Binding("u", "unread", "Unread only", tooltip="Show only answers you have not opened"),
+        Binding("f", "flag", "Flag", tooltip="Flag the answer for follow-up, with a note"),
+        Binding("k", "key_quote", "Key quote", tooltip="Mark or unmark the answer as a key quote"),
+        Binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
+        Binding("F", "filters", "Filters", tooltip="Show or hide the filters"),
+        Binding("right_square_bracket", "next_question", "Next question", show=False),
+        Binding("left_square_bracket", "previous_question", "Previous question", show=False),
+        Binding("r", "respondent", "Whole response", show=False,
+                tooltip="Open this answer's respondent"),
+        Binding("tab", "app.focus_next", "Reading pane", show=False),
+    ]
+
+    def __init__(self, question_id: str | None = None):
+        super().__init__()
+        self.question_id = question_id
+        self.rows: dict[str, AnswerRow] = {}
+        self.last_id = 0
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        questions = app.free_questions
+        if self.question_id is None and questions:
+            self.question_id = questions[0].id
+        yield Header(show_clock=False)
+        with Horizontal(id="question-top"):
+            yield Select([(Text(app.question_label(q.id, 150)), q.id) for q in questions],
+                         value=self.question_id, allow_blank=False, id="question-select", compact=True)
+            yield Static(id="question-count")
+        yield FilterBar(app.bank.breakdown_fields, app.store.theme_labels(app.bank.id, self.question_id))
+        with Horizontal(id="question-main"):
+            table = PagedTable(id="question-table", cursor_type="row", zebra_stripes=True)
+            table.add_column("Organisation", key="org", width=26)
+            table.add_column("Words", key="words", width=5)
+            table.add_column("Theme", key="theme", width=22)
+            table.add_column("●★⚑✗", key="marks", width=4)
+            yield table
+            yield ReadingPane()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(PagedTable).focus()
+        self.query_one(ReadingPane).return_to = self.query_one(PagedTable)
+
+    # ------------------------------------------------------------------ loading
+    def filters(self):
+        return self.query_one(FilterBar).filters(self.app.user)
+
+    def reload(self) -> None:
+        table = self.query_one(PagedTable)
+        table.clear()
+        self.rows.clear()
+        self.last_id = 0
+        self.load_more()
+        self.update_count()
+        self.preview()
+
+    def update_count(self) -> None:
+        app = self.app
+        filters = self.filters()
+        total = app.store.count_answers(app.bank.id, self.question_id, filters)
+        text = Text(f"{total:,} answers")
+        if filters.active:
+            text.append(" (filtered)", style="bold")
+        self.query_one("#question-count", Static).update(text)
+
+    def load_more(self) -> None:
+        app = self.app
+        table = self.query_one(PagedTable)
+        page = app.store.answer_page(app.bank.id, self.question_id, user=app.user, filters=self.filters(),
+                                     after_id=self.last_id, limit=PAGE, org_field=app.org_field)
+        for row in page:
+            self.rows[row.respondent_id] = row
+            table.add_row(*self.cells(row), key=row.respondent_id)
+        if page:
+            self.last_id = page[-1].answer_id
+        table.more_available = len(page) == PAGE
+
+    def cells(self, row: AnswerRow) -> list[Text]:
+        org = organisation(row.organisation, row.respondent_id)
+        if not row.read:
+            org.stylize("bold")
+        return [org,
+                Text(str(row.words), justify="right"),
+                safe_line(row.theme or "—", 30, style="" if row.theme else "dim"),
+                marks(row)]
+
+    @on(PagedTable.NeedMore)
+    def _more(self, event: PagedTable.NeedMore) -> None:
+        if event.table.more_available:
+            self.load_more()
+
+    # ------------------------------------------------------------------ current answer
+    def current(self) -> AnswerRow | None:
+        table = self.query_one(PagedTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.rows.get(key)
+
+    def preview(self) -> None:
+        row = self.current()
+        self.query_one(ReadingPane).show(row)
+
+    def refresh_row(self, respondent_id: str, question_id: str) -> AnswerRow | None:
+        app = self.app
+        row = app.store.answer_row(app.bank.id, respondent_id, question_id, user=app.user,
+                                   org_field=app.org_field)
+        if row is None or respondent_id not in self.rows:
+            return row
+        self.rows[respondent_id] = row
+        table = self.query_one(PagedTable)
+        for key, cell in zip(("org", "words", "theme", "marks"), self.cells(row), strict=True):
+            table.update_cell(respondent_id, key, cell)
+        if self.current() and self.current().respondent_id == respondent_id:
+            self.query_one(ReadingPane).show(row)
+        return row
+
+    def refresh_data(self) -> None:
+        self.reload()
+
+    @on(DataTable.RowHighlighted, "#question-table")
+    def _highlighted(self) -> None:
+        self.preview()
+
+    @on(DataTable.RowSelected, "#question-table")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if not row.read:
+            self.app.store.mark_read(row.respondent_id, row.question_id, by=self.app.user)
+        self.refresh_row(row.respondent_id, row.question_id)
+        pane = self.query_one(ReadingPane)
+        pane.focus()
+
+    # ------------------------------------------------------------------ navigation and filters
+    @on(Select.Changed, "#question-select")
+    def _question_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL or event.value == self.question_id and self.rows:
+            return
+        self.question_id = event.value
+        self.query_one(FilterBar).set_themes(self.app.store.theme_labels(self.app.bank.id, self.question_id))
+        self.reload()
+
+    def step_question(self, delta: int) -> None:
+        ids = [q.id for q in self.app.free_questions]
+        i = (ids.index(self.question_id) + delta) % len(ids)
+        self.query_one("#question-select", Select).value = ids[i]
+
+    def action_next_question(self) -> None:
+        self.step_question(1)
+
+    def action_previous_question(self) -> None:
+        self.step_question(-1)
+
+    @on(FilterBar.Changed)
+    def _filters_changed(self) -> None:
+        self.reload()
+
+    def action_filters(self) -> None:
+        self.toggle_class("-filters")
+        if self.has_class("-filters"):
+            self.query_one(FilterBar).query_one(Select).focus()
+        else:
+            self.query_one(PagedTable).focus()
+
+    def action_unread(self) -> None:
+        self.query_one(FilterBar).toggle_unread()

@@ -1,0 +1,181 @@
+"""By respondent: one response whole: profile, consent, status and every answer in paper order."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from consult.store.curation import CurationError
+from consult.store.search import RespondentRow
+from consult.text import clean
+from consult.tui.browse.widgets import InputModal, PagedTable, organisation, safe, safe_line
+
+PAGE = 100
+
+
+class RespondentScreen(Screen):
+    TITLE_TEXT = "By respondent"
+    BINDINGS = [
+        Binding("enter", "read", "Read", tooltip="Move into the response to scroll it"),
+        Binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
+    ]
+
+    def __init__(self, respondent_id: str | None = None):
+        super().__init__()
+        self.respondent_id = respondent_id
+        self.rows: dict[str, RespondentRow] = {}
+        self.last_id = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="respondent-main"):
+            table = PagedTable(id="respondent-table", cursor_type="row", zebra_stripes=True)
+            table.add_column("Organisation", key="org", width=28)
+            table.add_column("Status", key="status", width=9)
+            table.add_column("Answers", key="answers", width=7)
+            table.add_column("Updated", key="updated", width=16)
+            yield table
+            yield VerticalScroll(Static(id="respondent-body"), id="respondent-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.respondent_id:
+            # Opened on one response: show it alone (the list still holds everyone, from it on).
+            self.last_id = ""
+            self.load_more(start=self.respondent_id)
+        else:
+            self.load_more()
+        self.show()
+        self.query_one(PagedTable).focus()
+
+    def load_more(self, start: str | None = None) -> None:
+        app = self.app
+        table = self.query_one(PagedTable)
+        after = self.last_id if start is None else _before(start)
+        page = app.store.respondent_page(app.bank.id, after_id=after, limit=PAGE, org_field=app.org_field)
+        for row in page:
+            self.rows[row.id] = row
+            table.add_row(*self.cells(row), key=row.id)
+        if page:
+            self.last_id = page[-1].id
+        table.more_available = len(page) == PAGE
+
+    def cells(self, row: RespondentRow) -> list[Text]:
+        status = Text("excluded", style="red") if row.excluded_reason else Text(row.status)
+        return [organisation(row.organisation, row.id), status, Text(str(row.answers), justify="right"),
+                Text((row.updated_at or "")[:16].replace("T", " "))]
+
+    @on(PagedTable.NeedMore)
+    def _more(self, event: PagedTable.NeedMore) -> None:
+        if event.table.more_available:
+            self.load_more()
+
+    def current_id(self) -> str | None:
+        table = self.query_one(PagedTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.show()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_read()
+
+    def action_read(self) -> None:
+        self.query_one("#respondent-detail").focus()
+
+    def refresh_data(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        app = self.app
+        rid = self.current_id()
+        body = self.query_one("#respondent-body", Static)
+        if rid is None:
+            body.update(Text("No responses yet.", style="dim"))
+            return
+        person = app.store.respondent(rid)
+        exclusion = app.store.exclusion(rid)
+        text = Text()
+        text.append_text(organisation(person.profile.get(app.org_field) if app.org_field else None, rid))
+        text.stylize("bold")
+        text.append(f"\nid {rid} · {person.status} · source {person.source}", style="dim")
+        text.append(f"\nstarted {app.relative(person.created_at)}; updated {app.relative(person.updated_at)}",
+                    style="dim")
+        if person.submitted_at:
+            text.append(f"\nsubmitted {app.relative(person.submitted_at)}", style="dim")
+        if exclusion:
+            text.append("\nEXCLUDED", style="bold red")
+            text.append(f" by {clean(exclusion['by'])} at {exclusion['at']}: ")
+            text.append_text(safe_line(exclusion["reason"], 200))
+        text.append("\n\nProfile\n", style="bold underline")
+        for f in app.bank.profile:
+            value = person.profile.get(f.id)
+            if value in (None, "", []):
+                continue
+            text.append(f"{f.text}: ", style="dim")
+            text.append_text(safe_line(", ".join(value) if isinstance(value, list) else str(value), 200))
+            text.append("\n")
+        text.append("\nConsent\n", style="bold underline")
+        for c in app.bank.consent:
+            given = bool(person.consent.get(c.id))
+            text.append("✓ " if given else "✗ ", style="green" if given else "red")
+            text.append(f"{c.text}\n")
+        answers = app.store.answers(rid)
+        text.append(f"\nAnswers ({len(answers)})\n", style="bold underline")
+        for n, q in enumerate(app.bank.questions, start=1):
+            if q.id not in answers:
+                continue
+            text.append(f"\nQ{n}. {q.text}\n", style="bold")
+            text.append_text(safe(answers[q.id]))
+            text.append("\n")
+        body.update(text)
+        self.query_one("#respondent-detail").scroll_home(animate=False)
+
+    def action_exclude(self) -> None:
+        app = self.app
+        rid = self.current_id()
+        if rid is None:
+            return
+
+        def refresh() -> None:
+            row = self.rows.get(rid)
+            if row is not None:
+                row.excluded_reason = (app.store.exclusion(rid) or {}).get("reason")
+                table = self.query_one(PagedTable)
+                for key, cell in zip(("org", "status", "answers", "updated"), self.cells(row), strict=True):
+                    table.update_cell(rid, key, cell)
+            self.show()
+
+        if app.store.exclusion(rid):
+            app.store.restore_respondent(rid, by=app.user)
+            app.say("Response restored: it counts again.")
+            refresh()
+            return
+
+        def done(reason) -> None:
+            if not reason:
+                return
+            try:
+                app.store.exclude_respondent(rid, reason, by=app.user)
+            except CurationError as exc:
+                app.say(str(exc), error=True)
+                return
+            app.say("Response excluded from counts, analysis and report.")
+            refresh()
+
+        app.push_screen(InputModal("Exclude response", "Reason (spam, duplicate, off-topic…):", ok="Exclude"),
+                        done)
+
+
+def _before(respondent_id: str) -> str:
+    """The largest string sorting just before ``respondent_id`` for keyset paging from it."""
+    return respondent_id[:-1] + chr(ord(respondent_id[-1]) - 1) + "\U0010ffff" if respondent_id else ""

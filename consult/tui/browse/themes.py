@@ -1,0 +1,375 @@
+"""Themes: the latest analysis of one question, and the staff's corrections to it.
+
+Theme actions (rename, merge, split) act on the highlighted theme; answer actions (select, move,
+key quote, flag, exclude) on the highlighted answer, or for move and split on the selected ones.
+Each is one store method and one transaction, logged with who and when.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from consult.store.analyses import ThemeRow
+from consult.store.search import AnswerRow
+from consult.tui.browse.actions import AnswerActions
+from consult.tui.browse.widgets import (
+    InputModal,
+    PagedTable,
+    PickModal,
+    ReadingPane,
+    marks,
+    organisation,
+    safe_line,
+)
+
+PAGE = 100
+KIND_MARK = {"theme": "", "other": "other", "non_answer": "non-answer"}
+
+
+class ThemesScreen(AnswerActions, Screen):
+    TITLE_TEXT = "Themes"
+    BINDINGS = [
+        Binding("r", "rename", "Rename", tooltip="Rename the highlighted theme"),
+        Binding("m", "merge", "Merge", tooltip="Fold another theme into the highlighted one"),
+        Binding("space", "select", "Select", tooltip="Select or unselect the highlighted answer"),
+        Binding("s", "split", "Split", tooltip="Split the selected answers off into a new theme"),
+        Binding("v", "move", "Move", tooltip="Move the highlighted (or selected) answers to another theme"),
+        Binding("k", "key_quote", "Key quote", show=False, tooltip="Mark or unmark the answer as a key quote"),
+        Binding("f", "flag", "Flag", show=False, tooltip="Flag the answer for follow-up, with a note"),
+        Binding("x", "exclude", "Exclude", show=False, tooltip="Exclude the whole response, or restore it"),
+        Binding("right_square_bracket", "next_question", "Next question", show=False),
+        Binding("left_square_bracket", "previous_question", "Previous question", show=False),
+        Binding("enter", "open", "Open", show=False, tooltip="Read the answer and mark it read"),
+    ]
+
+    def __init__(self, question_id: str | None = None):
+        super().__init__()
+        self.question_id = question_id
+        self.themes: list[ThemeRow] = []
+        self.members: dict[str, AnswerRow] = {}
+        self.selected: set[str] = set()
+        self.member_offset = 0
+        self.run_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        questions = app.free_questions
+        if self.question_id is None and questions:
+            self.question_id = questions[0].id
+        yield Header(show_clock=False)
+        with Horizontal(id="themes-top"):
+            yield Select([(Text(app.question_label(q.id, 150)), q.id) for q in questions],
+                         value=self.question_id, allow_blank=False, id="themes-select", compact=True)
+            yield Static(id="themes-run")
+        with Horizontal():
+            themes = DataTable(id="themes-table", cursor_type="row")
+            themes.add_column("Theme", key="label", width=23)
+            themes.add_column("Size", key="size", width=6)
+            themes.add_column("%", key="share", width=3)
+            yield themes
+            with Vertical(id="themes-right"):
+                yield Static(id="theme-detail")
+                members = PagedTable(id="members-table", cursor_type="row", zebra_stripes=True)
+                members.add_column("✓", key="sel", width=1)
+                members.add_column("Organisation", key="org", width=20)
+                members.add_column("Words", key="words", width=5)
+                members.add_column("●★⚑✗", key="marks", width=4)
+                yield members
+                yield ReadingPane()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ReadingPane).return_to = self.query_one("#members-table")
+        self.load_themes()
+        self.query_one("#themes-table").focus()
+
+    # ------------------------------------------------------------------ loading
+    def load_themes(self, keep: int | None = None) -> None:
+        app = self.app
+        run = app.store.latest_run(app.bank.id)
+        self.run_id = run.id if run else None
+        info = self.query_one("#themes-run", Static)
+        table = self.query_one("#themes-table", DataTable)
+        keep = keep if keep is not None else (self.theme().id if self.theme() else None)
+        table.clear()
+        if run is None:
+            info.update(Text("no analysis yet", style="dim"))
+            self.themes = []
+            self.query_one("#theme-detail", Static).update(
+                Text("No analysis run yet: run `consult analyse`, then come back.", style="dim"))
+            self.load_members()
+            return
+        info.update(Text(f"run #{run.id} · {run.method}"))
+        self.themes = app.store.themes(run.id, self.question_id)
+        cursor = 0
+        for i, t in enumerate(self.themes):
+            label = safe_line(t.label, 40)
+            if t.kind != "theme":
+                label.stylize("italic dim")
+            if t.created_by == "staff":
+                label.append(" ✎", style="dim")
+            table.add_row(label, Text(f"{t.size:,}", justify="right"),
+                          Text(f"{round(t.share * 100)}", justify="right"), key=str(t.id))
+            if t.id == keep:
+                cursor = i
+        if self.themes:
+            table.move_cursor(row=cursor, animate=False)
+        self.load_members()
+
+    def theme(self) -> ThemeRow | None:
+        table = self.query_one("#themes-table", DataTable)
+        if not self.themes or not table.row_count:
+            return None
+        row = min(table.cursor_row, len(self.themes) - 1)
+        key = table.coordinate_to_cell_key((row, 0)).row_key.value
+        return next((t for t in self.themes if str(t.id) == key), None)
+
+    def load_members(self) -> None:
+        members = self.query_one("#members-table", PagedTable)
+        members.clear()
+        self.members.clear()
+        self.selected.clear()
+        self.member_offset = 0
+        theme = self.theme()
+        detail = self.query_one("#theme-detail", Static)
+        if theme is None:
+            members.more_available = False
+            self.query_one(ReadingPane).show(None)
+            return
+        text = Text()
+        text.append_text(safe_line(theme.label, 80, style="bold"))
+        text.append(f"  {theme.size:,} answers, {theme.share:.0%}")
+        if theme.kind != "theme":
+            text.append(f"  ({KIND_MARK[theme.kind]})", style="dim")
+        if theme.created_by == "staff":
+            text.append("  made by staff", style="dim")
+        if theme.terms:
+            text.append("\nTerms: ", style="dim")
+            text.append_text(safe_line(", ".join(theme.terms), 200))
+        if theme.description:
+            text.append("\n")
+            text.append_text(safe_line(theme.description, 300, style="italic"))
+        detail.update(text)
+        self.load_more_members()
+        self.preview()
+
+    def load_more_members(self) -> None:
+        theme = self.theme()
+        if theme is None:
+            return
+        app = self.app
+        members = self.query_one("#members-table", PagedTable)
+        page = app.store.theme_member_page(theme.id, user=app.user, offset=self.member_offset, limit=PAGE,
+                                           org_field=app.org_field)
+        for row in page:
+            self.members[row.respondent_id] = row
+            members.add_row(*self.cells(row), key=row.respondent_id)
+        self.member_offset += len(page)
+        members.more_available = len(page) == PAGE
+
+    def cells(self, row: AnswerRow) -> list[Text]:
+        org = organisation(row.organisation, row.respondent_id)
+        if not row.read:
+            org.stylize("bold")
+        return [Text("✓" if row.respondent_id in self.selected else " ", style="bold green"), org,
+                Text(str(row.words), justify="right"), marks(row)]
+
+    @on(PagedTable.NeedMore, "#members-table")
+    def _more(self, event: PagedTable.NeedMore) -> None:
+        if event.table.more_available:
+            self.load_more_members()
+
+    @on(DataTable.RowHighlighted, "#themes-table")
+    def _theme_highlighted(self) -> None:
+        self.load_members()
+
+    @on(DataTable.RowHighlighted, "#members-table")
+    def _member_highlighted(self) -> None:
+        self.preview()
+
+    @on(DataTable.RowSelected, "#members-table")
+    def _member_selected(self) -> None:
+        self.action_open()
+
+    @on(DataTable.RowSelected, "#themes-table")
+    def _theme_selected(self) -> None:
+        self.query_one("#members-table").focus()
+
+    # ------------------------------------------------------------------ the current answer
+    def current(self) -> AnswerRow | None:
+        table = self.query_one("#members-table", PagedTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.members.get(key)
+
+    def preview(self) -> None:
+        self.query_one(ReadingPane).show(self.current())
+
+    def refresh_row(self, respondent_id: str, question_id: str) -> None:
+        app = self.app
+        if respondent_id not in self.members:
+            return
+        row = app.store.answer_row(app.bank.id, respondent_id, question_id, user=app.user,
+                                   org_field=app.org_field)
+        if row is None:
+            return
+        self.members[respondent_id] = row
+        table = self.query_one("#members-table", PagedTable)
+        for key, cell in zip(("sel", "org", "words", "marks"), self.cells(row), strict=True):
+            table.update_cell(respondent_id, key, cell)
+        self.preview()
+
+    def refresh_data(self) -> None:
+        self.load_themes()
+
+    def after_exclusion(self, row: AnswerRow) -> None:
+        self.load_themes()
+
+    def action_open(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if not row.read:
+            self.app.store.mark_read(row.respondent_id, row.question_id, by=self.app.user)
+        self.refresh_row(row.respondent_id, row.question_id)
+        self.query_one(ReadingPane).focus()
+
+    # ------------------------------------------------------------------ question
+    @on(Select.Changed, "#themes-select")
+    def _question_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL or event.value == self.question_id:
+            return
+        self.question_id = event.value
+        self.load_themes()
+
+    def step_question(self, delta: int) -> None:
+        ids = [q.id for q in self.app.free_questions]
+        i = (ids.index(self.question_id) + delta) % len(ids)
+        self.query_one("#themes-select", Select).value = ids[i]
+
+    def action_next_question(self) -> None:
+        self.step_question(1)
+
+    def action_previous_question(self) -> None:
+        self.step_question(-1)
+
+    # ------------------------------------------------------------------ curation
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("rename", "merge", "split", "move", "select") and not self.themes:
+            return None
+        return True
+
+    def _need_theme(self) -> ThemeRow | None:
+        theme = self.theme()
+        if theme is None:
+            self.app.say("No theme here: this question has no analysis yet.")
+        return theme
+
+    def action_rename(self) -> None:
+        theme = self._need_theme()
+        if theme is None:
+            return
+
+        def done(label) -> None:
+            if label and self._do(self.app.store.rename_theme, theme.id, label, by=self.app.user):
+                self.app.say(f"Renamed to {label}.")
+                self.load_themes(keep=theme.id)
+
+        prompt = Text("New name for the theme ")
+        prompt.append_text(safe_line(theme.label, 60, style="bold"))
+        self.app.push_screen(InputModal("Rename theme", prompt, theme.label, ok="Rename"), done)
+
+    def action_merge(self) -> None:
+        theme = self._need_theme()
+        if theme is None:
+            return
+        others = [t for t in self.themes if t.id != theme.id]
+        if not others:
+            self.app.say("There is no other theme to merge.")
+            return
+
+        def done(other) -> None:
+            if other is PickModal.CANCEL:
+                return
+            if self._do(self.app.store.merge_themes, theme.id, other.id, by=self.app.user):
+                self.app.say(f"Merged {other.label} into {theme.label}.")
+                self.load_themes(keep=theme.id)
+
+        options = [(Text.assemble(safe_line(t.label, 50), (f"  {t.size:,}", "dim")), t) for t in others]
+        title = Text("Fold which theme into ")
+        title.append_text(safe_line(theme.label, 40))
+        title.append("? (its answers join this one, and it goes)")
+        self.app.push_screen(PickModal(title.plain, options), done)
+
+    def action_select(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if row.respondent_id in self.selected:
+            self.selected.discard(row.respondent_id)
+        else:
+            self.selected.add(row.respondent_id)
+        self.refresh_row(row.respondent_id, row.question_id)
+        table = self.query_one("#members-table", PagedTable)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_split(self) -> None:
+        theme = self._need_theme()
+        if theme is None:
+            return
+        chosen = sorted(self.selected)
+        if not chosen:
+            self.app.say("Select the answers to split off with space first.")
+            return
+
+        def done(label) -> None:
+            if not label:
+                return
+            try:
+                new_id = self.app.store.split_theme(theme.id, chosen, label, by=self.app.user)
+            except ValueError as exc:
+                self.app.say(str(exc), error=True)
+                return
+            self.app.say(f"{len(chosen)} answers split off into {label}.")
+            self.load_themes(keep=new_id)
+
+        self.app.push_screen(InputModal("Split off a new theme",
+                                        f"Name of the new theme for the {len(chosen)} selected answers:",
+                                        ok="Split"), done)
+
+    def action_move(self) -> None:
+        theme = self._need_theme()
+        row = self.current()
+        if theme is None or row is None:
+            return
+        chosen = sorted(self.selected) or [row.respondent_id]
+        targets: list[tuple[Text, object]] = [
+            (Text.assemble(safe_line(t.label, 50), (f"  {t.size:,}", "dim")), t.id)
+            for t in self.themes if t.id != theme.id]
+        if theme.kind != "other" and not any(t.kind == "other" for t in self.themes):
+            targets.append((Text("Other (not in any theme)", style="italic"), None))
+        if not targets:
+            self.app.say("There is no other theme to move to.")
+            return
+
+        def done(target) -> None:
+            if target is PickModal.CANCEL:
+                return
+            for rid in chosen:
+                if not self._do(self.app.store.move_answer, self.run_id, rid, theme.question_id, target,
+                                by=self.app.user):
+                    break
+            else:
+                self.app.say(f"Moved {len(chosen)} answer{'s' if len(chosen) != 1 else ''}.")
+            self.load_themes(keep=theme.id)
+
+        self.app.push_screen(PickModal(f"Move {len(chosen)} answer{'s' if len(chosen) != 1 else ''} to:",
+                                       targets), done)

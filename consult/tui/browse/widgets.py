@@ -1,0 +1,378 @@
+"""Widgets shared by the browse screens.
+
+Respondent text is untrusted: it reaches the screen only as ``rich.text.Text`` built from
+``consult.text.clean()``-ed strings, never as markup. Helpers here are the one way to do that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from consult.store.search import STATUSES, AnswerRow, Filters
+from consult.text import clean, one_line
+
+HIGHLIGHT = "bold reverse"
+
+
+# ---------------------------------------------------------------------- safe text
+def safe(text: str | None, style: str = "") -> Text:
+    """Untrusted text as a Rich Text: controls removed, markup left literal."""
+    return Text(clean(text), style=style)
+
+
+def safe_line(text: str | None, width: int = 80, style: str = "") -> Text:
+    return Text(one_line(text, width), style=style)
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]] = (), style: str = HIGHLIGHT) -> Text:
+    """``text`` cleaned piece by piece so that match spans (offsets in the raw text) stay right."""
+    out = Text()
+    pos = 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out.append(clean(text[pos:start]))
+        out.append(clean(text[start:end]), style=style)
+        pos = end
+    out.append(clean(text[pos:]))
+    return out
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = 160) -> Text:
+    """One line around the first match, matches highlighted."""
+    flat_spans = spans or []
+    start = max(0, (flat_spans[0][0] if flat_spans else 0) - width // 3)
+    if start:
+        space = text.find(" ", start, start + 20)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    window = [(max(s, start) - start, min(e, end) - start) for s, e in flat_spans if e > start and s < end]
+    line = Text("…" if start else "")
+    line.append_text(highlighted(text[start:end], window))
+    # one line: newlines and tabs become spaces (same length, so styles stay put)
+    line.plain = line.plain.replace("\n", " ").replace("\t", " ")
+    if end < len(text):
+        line.append("…")
+    return line
+
+
+def organisation(row_org: str | None, respondent_id: str) -> Text:
+    if row_org and clean(row_org).strip():
+        return safe_line(row_org, 40)
+    return Text(f"anon {respondent_id[:8]}", style="italic dim")
+
+
+# ---------------------------------------------------------------------- bars
+class Bars(Widget):
+    """A horizontal bar chart, one row per ``(label, count)``; bars fit the width."""
+
+    DEFAULT_CSS = """
+    Bars { height: auto; }
+    """
+
+    def __init__(self, items: list[tuple[str, int]], *, label_width: int = 28, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.items = items
+        self.label_width = label_width
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, len(self.items))
+
+    def render(self) -> Text:
+        if not self.items:
+            return Text("no data yet", style="dim")
+        width = self.size.width or 60
+        label_w = min(self.label_width, max(10, width // 2 - 4))
+        top = max(count for _, count in self.items) or 1
+        num_w = len(f"{top:,}")
+        bar_w = max(4, width - label_w - num_w - 3)
+        out = Text(no_wrap=True, overflow="ellipsis")
+        for i, (label, count) in enumerate(self.items):
+            if i:
+                out.append("\n")
+            name = one_line(label, label_w)
+            out.append(name.ljust(label_w) + " ")
+            cells = count / top * bar_w
+            full = int(cells)
+            bar = "█" * full + ("▌" if cells - full >= 0.5 else "")
+            out.append(bar or ("▏" if count else ""), style="bold cyan")
+            out.append(f" {count:,}")
+        return out
+
+
+# ---------------------------------------------------------------------- tables
+class PagedTable(DataTable):
+    """A DataTable that asks for more rows when the cursor or the scroll nears the end."""
+
+    class NeedMore(Message):
+        def __init__(self, table: PagedTable):
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    more_available = False
+
+    def _near_end(self) -> bool:
+        return self.more_available and (self.cursor_row >= self.row_count - 10
+                                        or self.scroll_y >= self.max_scroll_y - 10)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.more_available and new >= self.max_scroll_y - 10:
+            self.post_message(self.NeedMore(self))
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self.more_available and new.row >= self.row_count - 10:
+            self.post_message(self.NeedMore(self))
+
+
+# ---------------------------------------------------------------------- reading pane
+class ReadingPane(VerticalScroll):
+    """The full text of one answer, wrapping and scrolling, with a header line about it."""
+
+    DEFAULT_CSS = """
+    ReadingPane { border: round $primary 50%; padding: 0 1; }
+    ReadingPane:focus { border: round $accent; }
+    ReadingPane > .reading-head { color: $text-muted; margin-bottom: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "leave", "Back to list", show=False)]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Choose an answer to read it here.", style="dim"), classes="reading-head")
+        yield Static(Text(""), classes="reading-body")
+
+    def show(self, row: AnswerRow | None, *, question: str = "") -> None:
+        head = self.query_one(".reading-head", Static)
+        body = self.query_one(".reading-body", Static)
+        if row is None:
+            head.update(Text("Choose an answer to read it here.", style="dim"))
+            body.update(Text(""))
+            return
+        head.update(answer_head(row, question))
+        body.update(highlighted(row.text, row.spans))
+        self.scroll_home(animate=False)
+
+    def action_leave(self) -> None:
+        # Esc in the pane goes back to the list it came from, not to the previous screen.
+        previous = getattr(self, "return_to", None)
+        if previous is not None and previous.is_attached:
+            previous.focus()
+        else:
+            self.screen.focus_next()
+
+
+def answer_head(row: AnswerRow, question: str = "") -> Text:
+    head = Text()
+    if question:
+        head.append_text(Text(one_line(question, 200), style="bold"))
+        head.append("\n")
+    head.append_text(organisation(row.organisation, row.respondent_id))
+    head.append(f"  ·  {row.words} words  ·  {row.status}")
+    if row.theme:
+        head.append("  ·  theme: ")
+        head.append_text(safe_line(row.theme, 60))
+    head.append("  ·  ")
+    head.append("read" if row.read else "● unread", style="" if row.read else "bold")
+    if row.key_quote:
+        head.append("  ·  ★ key quote", style="bold yellow")
+    if row.flagged:
+        head.append("  ·  ⚑ flagged", style="bold red")
+        if row.flag_note:
+            head.append(": ")
+            head.append_text(safe_line(row.flag_note, 80))
+    if row.excluded:
+        head.append("\nEXCLUDED: ", style="bold red")
+        head.append_text(safe_line(row.excluded_reason, 80))
+    return head
+
+
+def marks(row: AnswerRow) -> Text:
+    """The small status column: unread, key quote, flag, excluded."""
+    out = Text()
+    out.append("●" if not row.read else " ", style="bold")
+    out.append("★" if row.key_quote else " ", style="yellow")
+    out.append("⚑" if row.flagged else " ", style="red")
+    out.append("✗" if row.excluded else " ", style="red")
+    return out
+
+
+# ---------------------------------------------------------------------- filters
+ANY = "__any__"
+
+
+class FilterBar(Horizontal):
+    """Organisation type, size, region, status, theme, unread-only, flagged-only."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: auto; layout: grid; grid-size: 4; grid-gutter: 0 1; grid-columns: 1fr 1fr 1fr 1fr; }
+    FilterBar Select, FilterBar Checkbox { width: 1fr; }
+    """
+
+    class Changed(Message):
+        def __init__(self, bar: FilterBar):
+            super().__init__()
+            self.bar = bar
+
+    def __init__(self, fields: list, themes: list[str], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.fields = fields
+        self.themes = themes
+
+    def compose(self) -> ComposeResult:
+        for f in self.fields:
+            yield Select([(Text(o), o) for o in f.options], prompt=short_field_name(f.id, f.text),
+                         id=f"filter-{f.id}", compact=True)
+        yield Select([(Text(s), s) for s in STATUSES], prompt="Status", id="filter-status",
+                     compact=True)
+        yield Select([(safe_line(t, 40), t) for t in self.themes], prompt="Theme", id="filter-theme",
+                     compact=True)
+        yield Checkbox("Unread only", id="filter-unread", compact=True)
+        yield Checkbox("Flagged only", id="filter-flagged", compact=True)
+
+    def set_themes(self, themes: list[str]) -> None:
+        self.themes = themes
+        select = self.query_one("#filter-theme", Select)
+        select.set_options([(safe_line(t, 40), t) for t in themes])
+
+    def filters(self, user: str) -> Filters:
+        out = Filters()
+        for f in self.fields:
+            value = self.query_one(f"#filter-{f.id}", Select).value
+            if value is not Select.NULL:
+                out.profile[f.id] = value
+        status = self.query_one("#filter-status", Select).value
+        out.status = None if status is Select.NULL else status
+        theme = self.query_one("#filter-theme", Select).value
+        out.theme = None if theme is Select.NULL else theme
+        out.unread_by = user if self.query_one("#filter-unread", Checkbox).value else None
+        out.flagged = self.query_one("#filter-flagged", Checkbox).value
+        return out
+
+    def toggle_unread(self) -> None:
+        box = self.query_one("#filter-unread", Checkbox)
+        box.value = not box.value
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        self.post_message(self.Changed(self))
+
+
+def short_field_name(field_id: str, text: str) -> str:
+    names = {"org_type": "Org type", "org_size": "Size", "region": "Region"}
+    return names.get(field_id, one_line(text, 18))
+
+
+# ---------------------------------------------------------------------- modals
+class InputModal(ModalScreen):
+    """Ask for one line of text. Dismisses with the text, or None when cancelled.
+
+    ``extra`` adds a second button (for instance "Remove flag") that dismisses with ``extra_value``.
+    """
+
+    DEFAULT_CSS = """
+    InputModal { align: center middle; }
+    InputModal > Vertical { width: 70; max-width: 95%; height: auto; border: thick $accent;
+                            background: $surface; padding: 1 2; }
+    InputModal Label { width: 1fr; margin-bottom: 1; }
+    InputModal Horizontal { height: auto; margin-top: 1; }
+    InputModal Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, prompt: Text | str, value: str = "", *, ok: str = "Save",
+                 extra: str | None = None, extra_value: Any = None, allow_empty: bool = False):
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt if isinstance(prompt, Text) else Text(prompt)
+        self.value = value
+        self.ok = ok
+        self.extra = extra
+        self.extra_value = extra_value
+        self.allow_empty = allow_empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text, style="bold"))
+            yield Label(self.prompt)
+            yield Input(value=clean(self.value), id="modal-input")
+            with Horizontal():
+                yield Button(self.ok, variant="primary", id="modal-ok")
+                if self.extra:
+                    yield Button(self.extra, variant="warning", id="modal-extra")
+                yield Button("Cancel", id="modal-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#modal-ok")
+    def _ok(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if not value and not self.allow_empty:
+            self.query_one(Input).focus()
+            self.app.bell()
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#modal-extra")
+    def _extra(self) -> None:
+        self.dismiss(self.extra_value)
+
+    @on(Button.Pressed, "#modal-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickModal(ModalScreen):
+    """Choose one of several options; dismisses with its value, or ``PickModal.CANCEL``."""
+
+    CANCEL = object()
+    DEFAULT_CSS = """
+    PickModal { align: center middle; }
+    PickModal > Vertical { width: 70; max-width: 95%; height: auto; max-height: 80%;
+                           border: thick $accent; background: $surface; padding: 1 2; }
+    PickModal Label { width: 1fr; height: auto; }
+    PickModal OptionList { height: auto; max-height: 16; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, options: list[tuple[Text, Any]]):
+        super().__init__()
+        self.title_text = title
+        self.values = [value for _, value in options]
+        self.labels = [label for label, _ in options]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text, style="bold"))
+            yield OptionList(*[Option(label, id=str(i)) for i, label in enumerate(self.labels)])
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.values[int(event.option.id)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.CANCEL)

@@ -1,0 +1,346 @@
+"""The browser driven by keys in a headless terminal, on the fixture database."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
+
+from consult.store import Store
+from consult.tui.browse import make_browse_app
+from consult.tui.browse.help import HelpScreen
+from consult.tui.browse.overview import OverviewScreen
+from consult.tui.browse.question import QuestionScreen
+from consult.tui.browse.respondent import RespondentScreen
+from consult.tui.browse.search import SearchScreen
+from consult.tui.browse.themes import ThemesScreen
+from consult.tui.browse.widgets import HIGHLIGHT, InputModal, PickModal, ReadingPane
+from tests.test_browse_fixture import Q1, USER, populate
+
+
+@pytest.fixture
+def app(store, bank, clock):
+    populate(store, bank)
+    return make_browse_app(store, bank, user=USER, clock=clock)
+
+
+def reopen(app) -> Store:
+    return Store(app.store.path)
+
+
+def plain(widget: Static) -> str:
+    content = widget.content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def pane_text(screen) -> str:
+    pane = screen.query_one(ReadingPane)
+    return plain(pane.query_one(".reading-head", Static)) + "\n" + plain(pane.query_one(".reading-body", Static))
+
+
+async def wait_for(pilot, condition, tries: int = 50) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not met")
+
+
+async def type_into(pilot, text: str) -> None:
+    focused = pilot.app.focused
+    assert isinstance(focused, Input)
+    focused.value = text
+    await pilot.pause()
+
+
+# ---------------------------------------------------------------------- overview
+async def test_overview_counts_and_breakdowns(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        summary = plain(app.screen.query_one("#overview-summary", Static))
+        assert "6 respondents" in summary and "5 submitted" in summary and "1 draft" in summary
+        assert "0 excluded" in summary and "run #1" in summary and "tfidf-kmeans" in summary
+        bars = [b.items for b in app.screen.query("Bars")]
+        assert ("Registered charity", 2) in bars[1]
+        assert bars[0][0][1] == 6
+
+
+async def test_excluded_response_leaves_the_overview(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("down", "down", "down")  # r4, Spam Ltd
+        assert app.screen.current().respondent_id == "r4"
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await type_into(pilot, "spam")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        assert app.screen.current().excluded
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        summary = plain(app.screen.query_one("#overview-summary", Static))
+        assert "4 submitted" in summary and "1 excluded" in summary
+        assert app.screen.query("Bars").first().items[0][1] == 5
+    store = reopen(app)
+    assert store.respondent("r4").excluded_reason == "spam"
+    assert store.exclusion("r4")["by"] == USER
+
+
+# ---------------------------------------------------------------------- by question
+async def test_question_lists_answers_and_opening_marks_read(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 6
+        assert table.get_row("r3")[0].plain == "anon r3"
+        assert "Funding and payment" in table.get_row("r1")[2].plain
+        await pilot.press("enter")
+        assert isinstance(app.focused, ReadingPane)
+        assert "As a subcontractor" in pane_text(app.screen)
+        await pilot.press("escape")  # back to the list, not off the screen
+        assert app.focused is table
+        await pilot.press("u")  # unread only
+        await wait_for(pilot, lambda: table.row_count == 5)
+        assert "(filtered)" in plain(app.screen.query_one("#question-count", Static))
+    assert reopen(app).is_read("r1", Q1, USER)
+
+
+async def test_question_flag_and_key_quote(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("down", "k", "f")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await type_into(pilot, "Call them about [b]this[/b]")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        marks = app.screen.query_one(DataTable).get_row("r2")[3].plain
+        assert "★" in marks and "⚑" in marks
+        assert "Call them about [b]this[/b]" in pane_text(app.screen)
+        await pilot.press("F")
+        assert app.screen.has_class("-filters")
+        app.screen.query_one("#filter-flagged", Checkbox).value = True
+        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
+    store = reopen(app)
+    assert store.key_quotes(Q1) == {("r2", Q1)}
+    assert store.flags(Q1) == {("r2", Q1): "Call them about [b]this[/b]"}
+
+
+async def test_hostile_text_is_shown_literally(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        table = app.screen.query_one(DataTable)
+        assert table.get_row("r2")[0].plain == "Hostile [b]Org[/]"
+        await pilot.press("down", "enter")
+        text = pane_text(app.screen)
+        assert "[/] and [@click=app.quit]quit[/] and [link=http://evil.example]click me[/link]" in text
+        assert "[bold]awful[/bold]" in text
+        assert "\x1b" not in text and "\x07" not in text
+        assert "[2J]0;pwned" in text  # the escape bytes are gone, the printable rest is literal
+        body = app.screen.query_one(ReadingPane).query_one(".reading-body", Static).content
+        assert not body.spans  # no style came from the answer's brackets
+        # Clicking around the pane does not run the embedded action.
+        await pilot.click(ReadingPane, offset=(10, 4))
+        await pilot.pause()
+        assert app.is_running
+        app.save_screenshot  # noqa: B018 - rendering happened without MarkupError
+
+
+async def test_next_question_with_brackets(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count == 3)
+        assert app.screen.question_id == "localism.upscaled-or-local"
+
+
+# ---------------------------------------------------------------------- search
+async def test_search_finds_highlights_and_groups(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"local")
+        await pilot.press("enter")
+        results = app.screen.query_one(OptionList)
+        await wait_for(pilot, lambda: results.option_count > 0)
+        headers = [results.get_option_at_index(i) for i in range(results.option_count)
+                   if results.get_option_at_index(i).disabled]
+        assert [h.prompt.plain.split(".")[0] for h in headers] == ["Q2"]
+        assert "2 answers in 1 questions" in plain(app.screen.query_one("#search-status", Static))
+        body = app.screen.query_one(ReadingPane).query_one(".reading-body", Static).content
+        hits = [body.plain[s.start:s.end] for s in body.spans if s.style == HIGHLIGHT]
+        assert hits and all(h.lower().startswith("local") for h in hits)
+        # the snippet in the list is highlighted too
+        first = results.get_option_at_index(1).prompt
+        assert any(s.style == HIGHLIGHT for s in first.spans)
+        # results of several questions come grouped, in paper order; / goes back to the query
+        await pilot.press("slash")
+        await type_into(pilot, "and")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "in 2 questions" in plain(app.screen.query_one("#search-status", Static)))
+        headers = [results.get_option_at_index(i).prompt.plain.split(".")[0]
+                   for i in range(results.option_count) if results.get_option_at_index(i).disabled]
+        assert headers == ["Q1", "Q2"]
+
+
+async def test_search_survives_fts_syntax_and_filters_narrow(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*'"(-', "enter")
+        status = app.screen.query_one("#search-status", Static)
+        assert "Type to search" in plain(status)
+        await type_into(pilot, 'contracts "( - )')
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "3 answers" in plain(status))
+        app.screen.query_one("#filter-region", Select).value = "London"
+        await wait_for(pilot, lambda: "2 answers" in plain(status))
+        app.screen.query_one("#filter-org_type", Select).value = "Other"
+        await wait_for(pilot, lambda: "1 answers" in plain(status))
+        assert set(app.screen.rows) == {f"r4\t{Q1}"}
+        app.screen.query_one("#filter-org_type", Select).clear()
+        app.screen.query_one("#filter-theme", Select).value = "Other"
+        await wait_for(pilot, lambda: set(app.screen.rows) == {f"r4\t{Q1}"})
+
+
+async def test_search_open_marks_read(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"watches", "enter")
+        await wait_for(pilot, lambda: app.screen.query_one(OptionList).option_count == 2)
+        await pilot.press("enter")
+        assert isinstance(app.focused, ReadingPane)
+    assert reopen(app).is_read("r4", Q1, USER)
+
+
+# ---------------------------------------------------------------------- by respondent
+async def test_respondent_shows_profile_consent_and_answers_in_order(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("down", "r")  # r2: this answer's whole response
+        await wait_for(pilot, lambda: isinstance(app.screen, RespondentScreen))
+        body = plain(app.screen.query_one("#respondent-body", Static))
+        assert body.startswith("Hostile [b]Org[/]")
+        assert "London" in body and "Under £10,000" in body
+        assert "✓ Clinks may quote" in body
+        assert body.index("Q1.") < body.index("Q2.")
+        assert "[@click=app.quit]quit[/]" in body and "\x1b" not in body
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await type_into(pilot, "duplicate of r1")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "EXCLUDED" in plain(app.screen.query_one("#respondent-body", Static)))
+        await pilot.press("x")  # restore
+        await wait_for(pilot, lambda: "EXCLUDED" not in plain(app.screen.query_one("#respondent-body", Static)))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+    assert [e["action"] for e in reopen(app).curation_log()] == ["restore", "exclude"]
+
+
+# ---------------------------------------------------------------------- themes
+async def open_themes(pilot):
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+    return pilot.app.screen
+
+
+async def test_themes_rename_survives_reopen(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        assert screen.query_one("#themes-table", DataTable).row_count == 3
+        assert screen.query_one("#members-table", DataTable).row_count == 3
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await type_into(pilot, "Late [payment]")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.theme().label == "Late [payment]"
+    run = reopen(app).latest_run("localising-justice")
+    assert [t.label for t in reopen(app).themes(run.id, Q1)][0] == "Late [payment]"
+
+
+async def test_themes_merge_split_move_key_quote(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        # merge "Small providers squeezed" into "Funding and payment"
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickModal))
+        await pilot.press("enter")  # the first other theme: Small providers squeezed
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert [t.label for t in screen.themes] == ["Funding and payment", "Other"]
+        assert screen.themes[0].size == 5
+        # split two answers off into a new theme
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#members-table")
+        await pilot.press("space", "space")
+        assert len(screen.selected) == 2
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await type_into(pilot, "Prime relationships")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.theme().label == "Prime relationships" and screen.theme().size == 2
+        # move the highlighted answer of the new theme to Other
+        moved = screen.current().respondent_id
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickModal))
+        labels = [o.prompt.plain for o in app.screen.query_one(OptionList)._options]
+        await pilot.press(*["down"] * labels.index(next(x for x in labels if x.startswith("Other"))), "enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.theme().size == 1
+        remaining = screen.current().respondent_id
+        await pilot.press("k")
+    store = reopen(app)
+    run_id = store.latest_run("localising-justice").id
+    themes = {t.label: t for t in store.themes(run_id, Q1)}
+    assert set(themes) == {"Funding and payment", "Other", "Prime relationships"}
+    assert themes["Prime relationships"].created_by == "staff"
+    assert store.placements(Q1)[moved] == "Other"
+    assert store.placements(Q1)[remaining] == "Prime relationships"
+    assert store.key_quotes(Q1) == {(remaining, Q1)}
+    assert [e["action"] for e in store.curation_log()] == [
+        "key_quote", "move_answer", "split_theme", "merge_themes"]
+    assert {e["by"] for e in store.curation_log()} == {USER}
+
+
+# ---------------------------------------------------------------------- help, palette, esc
+async def test_help_and_command_palette_reach_screens(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"themes of q2")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        assert app.screen.question_id == "localism.upscaled-or-local"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"themes: rename")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+
+
+async def test_nothing_is_written_by_browsing_alone(app):
+    before = app.store.scalar("SELECT total_changes()")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("q", "down", "down", "right_square_bracket", "escape", "t", "down", "escape", "p", "escape"):
+            await pilot.press(key)
+        await pilot.pause()
+    store = reopen(app)
+    assert store.scalar("SELECT count(*) FROM reads") == 0
+    assert store.scalar("SELECT count(*) FROM curation_log") == 0
+    assert before is not None

@@ -1,0 +1,76 @@
+"""Shared helpers for the answering app's tests."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import time
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from consult.questions import Bank, default_bank_path, load_bank
+from consult.store import Store
+from consult.tui.answer.app import AnswerApp, make_answer_app
+
+FIXED_TIME = datetime(2025, 3, 14, 14, 32, 5)
+CODES = ("KX7P-3QMD", "HT4W-9RZB", "MN8C-2VJE", "QW3E-RT5Y")
+
+
+def bank() -> Bank:
+    return load_bank(default_bank_path())
+
+
+def new_store(path: Path, the_bank: Bank | None = None) -> Store:
+    store = Store(path)
+    store.sync_bank(the_bank or bank())
+    return store
+
+
+def make_app(db: Path, *, codes=CODES) -> AnswerApp:
+    """The app as the CLI builds it, on ``db``, with a fixed clock and known codes."""
+    the_bank = bank()
+    counter = itertools.cycle(codes)
+    return make_answer_app(new_store(db, the_bank), the_bank, clock=lambda: FIXED_TIME,
+                           code_factory=lambda: next(counter))
+
+
+def screen_text(app) -> str:
+    """What a member sees: the current screen rendered as plain text."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True,
+                                                       screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+def screen_raw(app) -> str:
+    """Every character the compositor would send for the current screen, controls included."""
+    strips = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console = Console(width=app.size[0], file=io.StringIO(), force_terminal=True,
+                      color_system=None, legacy_windows=False)
+    with console.capture() as capture:
+        console.print(strips)
+    return capture.get()
+
+
+async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
+    """Poll ``condition`` while the app runs; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await pilot.pause(0.05)
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` key by key (spaces and punctuation included)."""
+    names = {" ": "space", "\n": "enter", ".": "full_stop", ",": "comma", "-": "minus",
+             "@": "at"}
+    await pilot.press(*[names.get(ch, ch) for ch in text])
+
+
+__all__ = ["asyncio"]
