@@ -15,8 +15,9 @@ Method (why each step is there):
    The dimension scales with the data (about sqrt(n), at most 100), so small questions are
    not over-fitted and large ones are not starved.
 3. k-means (MiniBatch k-means for large n) on the L2-normalised vectors. With ``"auto"`` the
-   number of themes is the k with the best silhouette (cosine) on a sample, over a grid
-   from 2 to about 3x what a reader can use; see :func:`choose_k`.
+   number of themes is chosen by stability: the fewest themes whose partitions of random
+   subsamples agree about as well as the most stable k's, over a grid from 3 to 40 (about
+   3x what a reader can use, less for small questions); see :func:`choose_k`.
 4. Clean-up a reader needs: answers far from every centroid and clusters under 5 answers
    (or 0.1%) go to "other"; near-duplicate themes are merged (auto) or flagged (fixed k).
 5. Labels are the most distinctive phrase (bigram/trigram actually written in the members'
@@ -44,10 +45,10 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 __all__ = [
+    "METHOD",
     "Embedder",
     "QuestionAnalysis",
     "Theme",
-    "ThemeLink",
     "analyse_texts",
     "choose_k",
     "embed",
@@ -58,6 +59,8 @@ __all__ = [
 
 Progress = Callable[[str, float], None]
 
+#: Name and version of the method, stored with each run so runs can be compared.
+METHOD = "consult.analysis: tfidf-lsa + ppmi-word-vectors, k-means, stability k (v1)"
 #: Fewer substantive answers than this and no themes are attempted.
 MIN_ANSWERS = 5
 #: A theme needs at least this many answers (and at least 0.1% of them).
@@ -352,9 +355,14 @@ def _workers() -> int:
         return max(1, min(4, os.cpu_count() or 1))
 
 
-#: Answers sampled for the choice of k, and pairs of half-samples compared per candidate.
-K_SAMPLE = 2000
-K_REPEATS = 4
+def _subsample_size(m: int) -> int:
+    """Size of each subsample compared for stability: 80% of the sample (Ben-Hur et al.)."""
+    return max(2, int(0.8 * m))
+
+
+#: Answers sampled for the choice of k, and pairs of 80% subsamples compared per candidate.
+K_SAMPLE = 3000
+K_REPEATS = 8
 
 
 def choose_k(
@@ -362,9 +370,9 @@ def choose_k(
 ) -> tuple[int, dict[int, float], str]:
     """Pick the number of themes by stability: the fewest themes that are reproducible.
 
-    For each candidate k, two random halves of a sample (at most 2,000 answers) are clustered
-    separately and their partitions of the whole sample compared with the adjusted Rand index;
-    repeated 4 times. Themes that are real come back whatever the sample; arbitrary cuts do
+    For each candidate k, two random 80% subsamples of a sample (at most 3,000 answers) are
+    clustered separately and their partitions of the whole sample compared with the adjusted
+    Rand index; repeated 8 times (Ben-Hur, Elisseeff and Guyon 2002). Themes that are real come back whatever the sample; arbitrary cuts do
     not. The chosen k is the smallest whose mean agreement is within one standard error of
     the best (the "one-standard-error" rule), which prefers fewer, broader themes when the
     data cannot tell them apart. Returns (k, {k: mean agreement}, description).
@@ -379,15 +387,18 @@ def choose_k(
     S = V if len(V) <= K_SAMPLE else V[rng.choice(len(V), K_SAMPLE, replace=False)]
     S = S.astype(np.float64)  # k-means++ is much slower on float32 (chunked upcasting)
     m = len(S)
-    halves = [
-        (rng.choice(m, m // 2, replace=False), rng.choice(m, m // 2, replace=False))
+    subsamples = [
+        (
+            rng.choice(m, _subsample_size(m), replace=False),
+            rng.choice(m, _subsample_size(m), replace=False),
+        )
         for _ in range(K_REPEATS)
     ]
-    ks = [k for k in grid if k < m // 2]
+    ks = [k for k in grid if k < _subsample_size(m)]
 
     def agreement(job: tuple[int, int]) -> float:
         k, r = job
-        a, b = halves[r]
+        a, b = subsamples[r]
         pa = KMeans(k, n_init=1, max_iter=50, random_state=seed + r).fit(S[a]).predict(S)
         pb = KMeans(k, n_init=1, max_iter=50, random_state=seed + 99 + r).fit(S[b]).predict(S)
         return float(adjusted_rand_score(pa, pb))
@@ -409,7 +420,7 @@ def choose_k(
     chosen = min(k for k in means if means[k] >= means[best] - ses[best])
     desc = (
         f"stability: fewest themes (of {min(means)}..{max(means)}) whose k-means partitions of "
-        f"random half-samples agree (adjusted Rand index) within one standard error of the "
+        f"random 80% subsamples agree (adjusted Rand index) within one standard error of the "
         f"most stable k ({best}); sample of {m} answers, {K_REPEATS} repeats"
     )
     return chosen, {k: round(v, 4) for k, v in means.items()}, desc
@@ -433,12 +444,14 @@ class Theme:
     cohesion: float
     similar_to: int | None = None
     pinned: bool = False
+    scores: dict[int, float] = field(default_factory=dict, repr=False)  # member -> cosine
 
 
 @dataclass
 class QuestionAnalysis:
     """Everything found in one question's answers; every input index is in exactly one of
-    a theme's ``members``, ``other`` or ``non_answers`` (or nowhere when ``too_few``)."""
+    a theme's ``members``, ``other`` or ``non_answers``. When ``too_few``, the substantive
+    answers are all in ``other`` so the caller can list them."""
 
     themes: list[Theme]
     other: list[int]
@@ -448,6 +461,7 @@ class QuestionAnalysis:
     k_criterion: str
     scores: dict
     centroids: np.ndarray | None = field(default=None, repr=False)
+    texts: list[str] | None = field(default=None, repr=False, compare=False)
 
     def assignment(self, n: int) -> list[int | None]:
         """Theme key per input index; -1 for other, None for non-answers (and too_few)."""
@@ -614,7 +628,7 @@ def analyse_texts(
         report("done", 1.0)
         return QuestionAnalysis(
             themes=[],
-            other=[],
+            other=subst,
             non_answers=non_answers,
             too_few=True,
             k_chosen=0,
@@ -683,6 +697,7 @@ def analyse_texts(
         k_criterion=criterion,
         scores=scores,
         centroids=C,
+        texts=texts,
     )
 
 
@@ -819,6 +834,7 @@ def _tidy(
                 cohesion=round(cohesion, 4),
                 similar_to=sim_to,
                 pinned=labels_fixed[g] is not None,
+                scores={i: round(float(v), 4) for i, v in zip(members, msims, strict=False)},
             )
         )
     return out, other, Cg[order] if len(order) else Cg, merged
@@ -869,41 +885,58 @@ def _representatives(
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
-class ThemeLink:
-    """Two themes of different questions whose centroids are close in a shared space."""
-
-    question_a: str
-    theme_a: int
-    question_b: str
-    theme_b: int
-    similarity: float
-
-
 def link_themes(
-    per_question: dict[str, tuple[QuestionAnalysis, np.ndarray]], *, threshold: float = 0.8
-) -> list[ThemeLink]:
-    """Themes that recur across questions, most similar first.
+    per_question: dict[str, QuestionAnalysis | tuple[QuestionAnalysis, np.ndarray]],
+    *,
+    threshold: float = 0.8,
+    seed: int = 0,
+) -> list[dict]:
+    """Themes that recur across questions, most similar first, as JSON-ready records.
 
-    ``per_question`` maps question id -> (its analysis, vectors of its input texts in ONE space
-    shared by all questions, e.g. ``Embedder().fit(all_answers).transform(texts_of_q)``).
-    Each theme's centroid is the normalised mean of its members' vectors; pairs from different
-    questions with cosine >= ``threshold`` are returned as plain records a caller can store.
+    Values are either a ``QuestionAnalysis`` (its answers are then embedded in one space
+    fitted on the members of every theme of every question, at most 2,000 per theme) or
+    ``(analysis, vectors)`` with vectors of that question's input texts in a space shared by
+    all questions (e.g. ``Embedder().fit(all_answers).transform(texts_of_q)``). A theme's
+    centroid is the normalised mean of its members' vectors; pairs of themes from different
+    questions with cosine >= ``threshold`` are returned as
+    ``{"question_a", "theme_a", "label_a", "question_b", "theme_b", "label_b", "similarity"}``.
     """
-    names, keys, cents = [], [], []
-    for q, (qa, vecs) in per_question.items():
+    rng = np.random.default_rng(seed)
+    entries: list[tuple[str, Theme, np.ndarray | None, list[int]]] = []
+    pooled: list[str] = []
+    for q, value in per_question.items():
+        qa, vecs = value if isinstance(value, tuple) else (value, None)
         for t in qa.themes:
-            if not t.members:
-                continue
-            c = np.asarray(vecs[t.members], dtype=np.float64).mean(0)
-            nrm = np.linalg.norm(c)
-            if nrm == 0:
-                continue
-            names.append(q)
-            keys.append(t.key)
-            cents.append(c / nrm)
+            members = t.members
+            if len(members) > 2000:
+                members = sorted(rng.choice(members, 2000, replace=False).tolist())
+            if vecs is None:
+                if qa.texts is None:
+                    continue
+                pooled.extend(qa.texts[i] for i in members)
+            entries.append((q, t, vecs, members))
+    emb = Embedder(seed=seed).fit(pooled) if pooled else None
+    names, themes_, cents = [], [], []
+    for q, t, vecs, members in entries:
+        if not members:
+            continue
+        if vecs is not None:
+            rows = np.asarray(vecs[members], dtype=np.float64)
+        else:
+            qa_texts = per_question[q].texts  # type: ignore[union-attr]
+            rows = emb.transform([qa_texts[i] for i in members]).astype(np.float64)
+        c = rows.mean(0)
+        nrm = np.linalg.norm(c)
+        if nrm == 0:
+            continue
+        names.append(q)
+        themes_.append(t)
+        cents.append(c / nrm)
     if len(cents) < 2:
         return []
+    dims = {c.shape[0] for c in cents}
+    if len(dims) > 1:
+        raise ValueError("vectors of different questions must come from one shared space")
     C = np.vstack(cents)
     S = C @ C.T
     links = []
@@ -911,7 +944,15 @@ def link_themes(
         for b in range(a + 1, len(cents)):
             if names[a] != names[b] and S[a, b] >= threshold:
                 links.append(
-                    ThemeLink(names[a], keys[a], names[b], keys[b], round(float(S[a, b]), 4))
+                    {
+                        "question_a": names[a],
+                        "theme_a": themes_[a].key,
+                        "label_a": themes_[a].label,
+                        "question_b": names[b],
+                        "theme_b": themes_[b].key,
+                        "label_b": themes_[b].label,
+                        "similarity": round(float(S[a, b]), 4),
+                    }
                 )
-    links.sort(key=lambda x: (-x.similarity, x.question_a, x.theme_a, x.question_b, x.theme_b))
+    links.sort(key=lambda x: (-x["similarity"], x["question_a"], x["theme_a"], x["theme_b"]))
     return links

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -143,6 +144,7 @@ def test_too_few(n):
     qa = analyse_texts(texts)
     assert qa.too_few and qa.themes == []
     assert qa.non_answers == [n, n + 1]
+    assert qa.other == list(range(n))  # listed for the caller, not themed
     assert "too few" in qa.k_criterion
 
 
@@ -256,14 +258,17 @@ def test_pinned_answers_stay_under_their_label():
 def test_link_themes_across_questions():
     texts, _ = corpus()
     q1, q2 = texts[::2], texts[1::2]
-    emb = Embedder().fit(texts)
     a1 = analyse_texts(q1, themes=3)
     a2 = analyse_texts(q2, themes=3)
-    links = link_themes(
-        {"q1": (a1, emb.transform(q1)), "q2": (a2, emb.transform(q2))}, threshold=0.7
-    )
-    assert len({(x.question_a, x.theme_a) for x in links}) >= 2
-    assert all(x.question_a != x.question_b for x in links)
+    emb = Embedder().fit(texts)
+    for arg in (
+        {"q1": (a1, emb.transform(q1)), "q2": (a2, emb.transform(q2))},
+        {"q1": a1, "q2": a2},
+    ):
+        links = link_themes(arg, threshold=0.7)
+        assert len({(x["question_a"], x["theme_a"]) for x in links}) >= 2, links
+        assert all(x["question_a"] != x["question_b"] for x in links)
+        json.dumps(links)
 
 
 def test_progress_is_reported():
