@@ -138,6 +138,23 @@ _NON_ANSWERS = {
 }
 
 
+# Short answers of these shapes say nothing either: "see my answer to the previous question",
+# "not applicable to us", "we have no view on this", "can't comment", "not our area - pass".
+_NON_ANSWER_PATTERNS = [re.compile(p) for p in (
+    r"^(please )?(see|as per|refer to) (my |our )?(answer|response|comments?|reply)( to| for| in)?"
+    r"( the| my| our)?( previous| last| earlier| above| other)?( question| one| section)?$",
+    r"^(see|as) (above|below|previous|before)$",
+    r"^(this is )?(not applicable|not relevant|n a|na)( to| for)?( us| me| our organisation| this)?$",
+    r"^(we|i) (have|hold) no (particular )?(view|views|opinion|comment|comments)( on| about)?( this| that)?$",
+    r"^(no|no particular) (view|views|opinion|comment|comments) (on|about) (this|that)( question)?$",
+    r"^(we |i )?(can't|cannot|can not|am unable to|are unable to|unable to) (comment|answer|say)"
+    r"( on| about)?( this| that)?( question)?$",
+    r"^not sure( don't know| dont know)?( enough)?( about this| about it)?( yet)?$",
+    r"^not (our|my) area( pass)?$",
+    r"^(don't|dont|do not) know( enough)?( about this| about it)?( yet)?$",
+)]
+
+
 def _norm_non_answer(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
     t = re.sub(r"[^\w' ]+", " ", t)
@@ -156,7 +173,9 @@ def is_non_answer(text: str | None) -> bool:
     if not any(ch.isalnum() for ch in text):
         return True
     t = _norm_non_answer(text)
-    return t in _NON_ANSWERS or t.replace("'", "") in _NON_ANSWERS
+    if t in _NON_ANSWERS or t.replace("'", "") in _NON_ANSWERS:
+        return True
+    return len(t.split()) <= 12 and any(p.match(t) for p in _NON_ANSWER_PATTERNS)
 
 
 # --------------------------------------------------------------------------------------
@@ -479,19 +498,43 @@ class QuestionAnalysis:
 # --------------------------------------------------------------------------------------
 
 
+# Words that may stand inside a label phrase ("payment by results", "support for trustees").
+_CONNECTORS = frozenset({"of", "for", "and", "by", "to", "in", "on", "with", "from", "at", "the"})
+# Words that make a weak end or start to a label: modifiers and light verbs, which leave the
+# phrase hanging ("funded through small", "set up vcs"). Deliberately short and generic.
+_WEAK_EDGE = frozenset({
+    "small", "large", "big", "different", "new", "good", "bad", "better", "best", "real", "main",
+    "able", "likely", "own", "public", "private", "direct", "early", "local", "national", "wider",
+    "set", "get", "got", "make", "made", "help", "helps", "stay", "take", "taken", "give", "given",
+    "want", "wants", "need", "needs", "try", "come", "came", "going", "think", "know", "play",
+    "use", "used", "work", "works", "really", "just", "also", "still", "barely", "already",
+    "larger", "smaller", "clear", "simply", "usually", "often", "behalf", "mean", "means",
+    "suggest", "suggests", "depends", "depend", "rely", "attend",
+})
+_CLAUSE_RE = re.compile(r"[.,;:!?()\[\]\"“”‘]+|’(?!\w)|(?<!\w)'|'(?!\w)|\s[-–—]\s")
+
+
 def _phrase_analyzer(text: str) -> list[str]:
-    """Unigrams that are not stop words, plus 2- and 3-word phrases as written (stop words
-    allowed inside, not at either end), so labels read like "payment by results"."""
-    toks = _TOKEN_RE.findall(_clip(text).lower())
-    out = [t for t in toks if t not in _STOP and not t.isdigit()]
-    for n in (2, 3):
-        for i in range(len(toks) - n + 1):
-            g = toks[i : i + n]
-            if g[0] in _STOP or g[-1] in _STOP or g[0].isdigit() or g[-1].isdigit():
-                continue
-            if len(set(g)) < n:
-                continue
-            out.append(" ".join(g))
+    """Unigrams that are not stop words, plus 2- and 3-word phrases as written within one
+    clause, with only connectors inside and no stop word or weak word at either end, so labels
+    read like "payment by results" rather than "clinks could play"."""
+    clipped = _clip(text).lower()
+    out = [t for t in _TOKEN_RE.findall(clipped) if t not in _STOP and not t.isdigit()]
+    for clause in _CLAUSE_RE.split(clipped):
+        toks = _TOKEN_RE.findall(clause)
+        for n in (2, 3):
+            for i in range(len(toks) - n + 1):
+                g = toks[i : i + n]
+                first, last = g[0], g[-1]
+                if first in _STOP or last in _STOP or first.isdigit() or last.isdigit():
+                    continue
+                if first in _WEAK_EDGE or last in _WEAK_EDGE:
+                    continue
+                if any(w in _STOP and w not in _CONNECTORS for w in g[1:-1]):
+                    continue
+                if len(set(g)) < n:
+                    continue
+                out.append(" ".join(g))
     return out
 
 
@@ -559,7 +602,9 @@ def _label(vocab, n_words, score, p, n_g) -> str:
     words = [str(vocab[j]) for j in np.argsort(-uni, kind="stable")[:3] if uni[j] > 0]
     if len(words) == 3 and uni[np.argsort(-uni, kind="stable")[2]] < 0.5 * best_uni:
         words = words[:2]
-    return ", ".join(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _surface(term: str, texts: list[str]) -> str:

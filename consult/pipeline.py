@@ -47,13 +47,14 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
             "themes": len(result.themes), "criterion": result.k_criterion,
         }
 
-        def member(i: int, primary: bool = True, rank: int | None = None, score: float | None = None) -> dict:
-            return {"respondent_id": respondents[i], "is_primary": primary, "rank": rank, "score": score}
+        def member(i: int, primary: bool = True, rank: int | None = None, score: float | None = None,
+                   _ids: list[str] = respondents) -> dict:
+            return {"respondent_id": _ids[i], "is_primary": primary, "rank": rank, "score": score}
 
         first = len(stored)
         for theme in result.themes:
             ranks = {idx: r for r, idx in enumerate(theme.representatives, start=1)}
-            scores = theme.scores if hasattr(theme, "scores") else {}
+            scores = theme.scores
             stored.append({
                 "question_id": question.id, "kind": "theme", "label": theme.label,
                 "description": describe(theme.terms), "terms": theme.terms, "size": len(theme.members),

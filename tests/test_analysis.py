@@ -349,3 +349,21 @@ def test_pure_module_imports():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("text", [
+    "See my answer to the previous question.", "Not sure - don't know enough about this yet.",
+    "Can't comment on this.", "We have no view on this.", "Not applicable to us",
+    "Not our area - pass.", "n/a for us",
+])
+def test_short_non_answers_in_other_words(text):
+    assert is_non_answer(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Not sure that payment by results works for us",
+    "We cannot comment on the police budget, but joint training matters",
+    "See above, plus we want three-year funding",
+])
+def test_answers_that_start_like_non_answers_are_kept(text):
+    assert not is_non_answer(text)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from consult.cli import cli
 from consult.cli.common import bank_option, db_option, open_bank, open_store
 
