@@ -1,27 +1,52 @@
-"""Actions on the current answer, shared by the screens that show answers.
+"""Behaviour shared by the browse screens, as mixins next to ``Screen``.
 
-A screen using :class:`AnswerActions` provides ``current()`` (the answer under the cursor, an
-``AnswerRow``) and ``refresh_row(respondent_id, question_id)``; after an exclusion it is asked to
-``refresh_data()``. Every action is one store call; failures are shown, never raised.
+- :class:`AnswerActions`: for every screen that lists answers beside a :class:`ReadingPane`
+  (by question, search, themes): preview, open, and the curation actions on the current answer.
+  The screen provides ``current()`` (the answer under the cursor, an ``AnswerRow``) and
+  ``refresh_row(respondent_id, question_id)``; after an exclusion it is asked to
+  ``refresh_data()``. Every action is one store call; failures are shown, never raised.
+- :class:`AnswerTableActions`: ``current()`` and ``refresh_row()`` for the screens whose answers
+  are the rows of one table, keyed by respondent id (by question, themes).
+- :class:`QuestionPicker`: the question Select and ``[`` / ``]`` for screens on one question.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widgets import Select
 
 from consult.store.curation import CurationError
 from consult.store.search import AnswerRow
-from consult.tui.browse.widgets import InputModal, safe_line
+from consult.tui.browse.widgets import InputModal, PagedTable, ReadingPane, cursor_key, safe_line
 
 REMOVE = object()
 
 
 class AnswerActions:
+    """A list of answers beside a reading pane, and the curation actions on the current one."""
+
+    rows: dict[str, AnswerRow]
+    """The loaded answers, by the key of their row in the list."""
+
     def current(self) -> AnswerRow | None:  # pragma: no cover - provided by the screen
         raise NotImplementedError
 
-    def refresh_row(self, respondent_id: str, question_id: str):  # pragma: no cover
+    def refresh_row(self, respondent_id: str, question_id: str) -> None:  # pragma: no cover
         raise NotImplementedError
+
+    def preview(self) -> None:
+        """Show the answer under the cursor: the pane follows the cursor without marking it read."""
+        self.query_one(ReadingPane).show(self.current())
+
+    def action_open(self) -> None:
+        """Open the current answer: only opening marks it read; then the pane takes the keys."""
+        row = self.current()
+        if row is None:
+            return
+        if not row.read:
+            self.app.store.mark_read(row.respondent_id, row.question_id, by=self.app.user)
+        self.refresh_row(row.respondent_id, row.question_id)
+        self.query_one(ReadingPane).focus()
 
     def _need_row(self) -> AnswerRow | None:
         row = self.current()
@@ -98,3 +123,68 @@ class AnswerActions:
         row = self._need_row()
         if row is not None:
             self.app.push_detail("respondent", respondent_id=row.respondent_id)
+
+
+class AnswerTableActions(AnswerActions):
+    """Answers as the rows of one ``PagedTable``, keyed by respondent id (one question at a time).
+
+    The screen names the table (``ANSWER_TABLE``), its column keys in the order ``cells()`` returns
+    the cells (``ANSWER_COLUMNS``), and keeps the loaded answers in ``self.rows``.
+    """
+
+    ANSWER_TABLE: str
+    ANSWER_COLUMNS: tuple[str, ...]
+
+    def cells(self, row: AnswerRow) -> list[Text]:  # pragma: no cover - provided by the screen
+        raise NotImplementedError
+
+    def current(self) -> AnswerRow | None:
+        key = cursor_key(self.query_one(self.ANSWER_TABLE, PagedTable))
+        return None if key is None else self.rows.get(key)
+
+    def refresh_row(self, respondent_id: str, question_id: str) -> None:
+        """Reload one answer after a change to it, in place: the cursor and the paging stay put."""
+        if respondent_id not in self.rows:
+            return
+        app = self.app
+        row = app.store.answer_row(app.bank.id, respondent_id, question_id, user=app.user,
+                                   org_field=app.org_field)
+        if row is None:
+            return
+        self.rows[respondent_id] = row
+        table = self.query_one(self.ANSWER_TABLE, PagedTable)
+        for key, cell in zip(self.ANSWER_COLUMNS, self.cells(row), strict=True):
+            table.update_cell(respondent_id, key, cell)
+        current = self.current()
+        if current is not None and current.respondent_id == respondent_id:
+            self.preview()
+
+
+class QuestionPicker:
+    """One free-text question at a time, chosen in a Select whose id is ``QUESTION_SELECT``.
+
+    ``[`` and ``]`` only set the Select's value, so the screen's own ``Select.Changed`` handler stays
+    the one place where the question changes.
+    """
+
+    QUESTION_SELECT: str
+    question_id: str | None
+
+    def question_select(self) -> Select:
+        """The Select for ``compose()``; with no question asked for, start on the first."""
+        questions = self.app.free_questions
+        if self.question_id is None and questions:
+            self.question_id = questions[0].id
+        return Select([(Text(self.app.question_label(q.id, 150)), q.id) for q in questions],
+                      value=self.question_id, allow_blank=False, id=self.QUESTION_SELECT, compact=True)
+
+    def step_question(self, delta: int) -> None:
+        ids = [q.id for q in self.app.free_questions]
+        i = (ids.index(self.question_id) + delta) % len(ids)
+        self.query_one(f"#{self.QUESTION_SELECT}", Select).value = ids[i]
+
+    def action_next_question(self) -> None:
+        self.step_question(1)
+
+    def action_previous_question(self) -> None:
+        self.step_question(-1)

@@ -11,21 +11,24 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from consult.store.search import AnswerRow
-from consult.tui.browse.actions import AnswerActions
+from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
 from consult.tui.browse.widgets import (
     FilterBar,
     PagedTable,
     ReadingPane,
     marks,
-    organisation,
+    organisation_cell,
     safe_line,
 )
 
 PAGE = 100
 
 
-class QuestionScreen(AnswerActions, Screen):
+class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
     TITLE_TEXT = "By question"
+    QUESTION_SELECT = "question-select"
+    ANSWER_TABLE = "#question-table"
+    ANSWER_COLUMNS = ("org", "words", "theme", "marks")
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Read the answer and mark it read", show=False),
         Binding("u", "unread", "Unread only", tooltip="Show only answers you have not opened"),
@@ -48,13 +51,9 @@ class QuestionScreen(AnswerActions, Screen):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        questions = app.free_questions
-        if self.question_id is None and questions:
-            self.question_id = questions[0].id
         yield Header(show_clock=False)
         with Horizontal(id="question-top"):
-            yield Select([(Text(app.question_label(q.id, 150)), q.id) for q in questions],
-                         value=self.question_id, allow_blank=False, id="question-select", compact=True)
+            yield self.question_select()
             yield Static(id="question-count")
         yield FilterBar(app.bank.breakdown_fields, app.store.theme_labels(app.bank.id, self.question_id))
         with Horizontal(id="question-main"):
@@ -107,10 +106,7 @@ class QuestionScreen(AnswerActions, Screen):
         table.more_available = len(page) == PAGE
 
     def cells(self, row: AnswerRow) -> list[Text]:
-        org = organisation(row.organisation, row.respondent_id)
-        if not row.read:
-            org.stylize("bold")
-        return [org,
+        return [organisation_cell(row),
                 Text(str(row.words), justify="right"),
                 safe_line(row.theme or "—", 30, style="" if row.theme else "dim"),
                 marks(row)]
@@ -121,31 +117,7 @@ class QuestionScreen(AnswerActions, Screen):
             self.load_more()
 
     # ------------------------------------------------------------------ current answer
-    def current(self) -> AnswerRow | None:
-        table = self.query_one(PagedTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return self.rows.get(key)
-
-    def preview(self) -> None:
-        row = self.current()
-        self.query_one(ReadingPane).show(row)
-
-    def refresh_row(self, respondent_id: str, question_id: str) -> AnswerRow | None:
-        app = self.app
-        row = app.store.answer_row(app.bank.id, respondent_id, question_id, user=app.user,
-                                   org_field=app.org_field)
-        if row is None or respondent_id not in self.rows:
-            return row
-        self.rows[respondent_id] = row
-        table = self.query_one(PagedTable)
-        for key, cell in zip(("org", "words", "theme", "marks"), self.cells(row), strict=True):
-            table.update_cell(respondent_id, key, cell)
-        if self.current() and self.current().respondent_id == respondent_id:
-            self.query_one(ReadingPane).show(row)
-        return row
-
+    # current(), preview(), refresh_row() and action_open() come from AnswerTableActions.
     def refresh_data(self) -> None:
         self.reload()
 
@@ -157,16 +129,6 @@ class QuestionScreen(AnswerActions, Screen):
     def _selected(self) -> None:
         self.action_open()
 
-    def action_open(self) -> None:
-        row = self.current()
-        if row is None:
-            return
-        if not row.read:
-            self.app.store.mark_read(row.respondent_id, row.question_id, by=self.app.user)
-        self.refresh_row(row.respondent_id, row.question_id)
-        pane = self.query_one(ReadingPane)
-        pane.focus()
-
     # ------------------------------------------------------------------ navigation and filters
     @on(Select.Changed, "#question-select")
     def _question_changed(self, event: Select.Changed) -> None:
@@ -175,17 +137,6 @@ class QuestionScreen(AnswerActions, Screen):
         self.question_id = event.value
         self.query_one(FilterBar).set_themes(self.app.store.theme_labels(self.app.bank.id, self.question_id))
         self.reload()
-
-    def step_question(self, delta: int) -> None:
-        ids = [q.id for q in self.app.free_questions]
-        i = (ids.index(self.question_id) + delta) % len(ids)
-        self.query_one("#question-select", Select).value = ids[i]
-
-    def action_next_question(self) -> None:
-        self.step_question(1)
-
-    def action_previous_question(self) -> None:
-        self.step_question(-1)
 
     @on(FilterBar.Changed)
     def _filters_changed(self) -> None:

@@ -13,7 +13,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 from consult.store.curation import CurationError
 from consult.store.search import RespondentRow
 from consult.text import clean
-from consult.tui.browse.widgets import InputModal, PagedTable, organisation, safe, safe_line
+from consult.tui.browse.widgets import (
+    InputModal,
+    PagedTable,
+    cursor_key,
+    organisation,
+    safe,
+    safe_line,
+)
 
 PAGE = 100
 
@@ -76,10 +83,7 @@ class RespondentScreen(Screen):
             self.load_more()
 
     def current_id(self) -> str | None:
-        table = self.query_one(PagedTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return cursor_key(self.query_one(PagedTable))
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:

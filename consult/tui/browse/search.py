@@ -120,23 +120,27 @@ class SearchScreen(AnswerActions, Screen):
                 head = Text(app.question_label(row.question_id, self.snippet_width - 8), style="bold underline")
                 head.append(f"  {counts.get(row.question_id, 0):,}", style="dim")
                 options.append(Option(head, disabled=True))
-            key = f"{row.respondent_id}\t{row.question_id}"
+            key = result_key(row.respondent_id, row.question_id)
             self.rows[key] = row
-            label = Text("  ")
-            label.append_text(marks(row))
-            label.append(" ")
-            label.append_text(organisation(row.organisation, row.respondent_id))
-            if row.theme:
-                label.append("  · ")
-                label.append_text(safe_line(row.theme, 40, style="italic"))
-            label.append("\n    ")
-            label.append_text(snippet(row.text, row.spans, self.snippet_width))
-            options.append(Option(label, id=key))
+            options.append(Option(self.result_label(row), id=key))
         results.add_options(options)
         if self.rows:
             first = next(i for i, o in enumerate(options) if not o.disabled)
             results.highlighted = first
         self.preview()
+
+    def result_label(self, row: AnswerRow) -> Text:
+        """One result, indented under its question: marks, organisation, theme, the matching line."""
+        label = Text("  ")
+        label.append_text(marks(row))
+        label.append(" ")
+        label.append_text(organisation(row.organisation, row.respondent_id))
+        if row.theme:
+            label.append("  · ")
+            label.append_text(safe_line(row.theme, 40, style="italic"))
+        label.append("\n    ")
+        label.append_text(snippet(row.text, row.spans, self.snippet_width))
+        return label
 
     # ------------------------------------------------------------------ current answer
     def current(self) -> AnswerRow | None:
@@ -147,31 +151,22 @@ class SearchScreen(AnswerActions, Screen):
         return self.rows.get(option.id) if option.id else None
 
     def preview(self) -> None:
+        """Results mix questions, so the pane also says which question the answer is to."""
         row = self.current()
         pane = self.query_one(ReadingPane)
         pane.show(row, question=self.app.question_label(row.question_id) if row else "")
 
     def refresh_row(self, respondent_id: str, question_id: str) -> None:
         app = self.app
-        key = f"{respondent_id}\t{question_id}"
+        key = result_key(respondent_id, question_id)
         old = self.rows.get(key)
         row = app.store.answer_row(app.bank.id, respondent_id, question_id, user=app.user,
                                    org_field=app.org_field)
         if row is None or old is None:
             return
-        row.spans = old.spans
+        row.spans = old.spans  # the store's row knows nothing of the query: keep its matches
         self.rows[key] = row
-        results = self.query_one(OptionList)
-        label = Text("  ")
-        label.append_text(marks(row))
-        label.append(" ")
-        label.append_text(organisation(row.organisation, row.respondent_id))
-        if row.theme:
-            label.append("  · ")
-            label.append_text(safe_line(row.theme, 40, style="italic"))
-        label.append("\n    ")
-        label.append_text(snippet(row.text, row.spans, self.snippet_width))
-        results.replace_option_prompt(key, label)
+        self.query_one(OptionList).replace_option_prompt(key, self.result_label(row))
         self.preview()
 
     def refresh_data(self) -> None:
@@ -186,16 +181,11 @@ class SearchScreen(AnswerActions, Screen):
         self.action_open()
 
     def action_open(self) -> None:
+        """Enter in the query box searches now; anywhere else it opens the answer."""
         if self.focused is self.query_one(Input):
             self._submitted()
             return
-        row = self.current()
-        if row is None:
-            return
-        if not row.read:
-            self.app.store.mark_read(row.respondent_id, row.question_id, by=self.app.user)
-        self.refresh_row(row.respondent_id, row.question_id)
-        self.query_one(ReadingPane).focus()
+        super().action_open()
 
     def action_results(self) -> None:
         if self.focused is self.query_one(Input):
@@ -207,3 +197,8 @@ class SearchScreen(AnswerActions, Screen):
 
     def action_filters(self) -> None:
         self.toggle_class("-nofilters")
+
+
+def result_key(respondent_id: str, question_id: str) -> str:
+    """A result's option id: search lists answers to every question, so one respondent recurs."""
+    return f"{respondent_id}\t{question_id}"

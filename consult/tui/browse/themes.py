@@ -17,14 +17,14 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from consult.store.analyses import ThemeRow
 from consult.store.search import AnswerRow
-from consult.tui.browse.actions import AnswerActions
+from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
 from consult.tui.browse.widgets import (
     InputModal,
     PagedTable,
     PickModal,
     ReadingPane,
     marks,
-    organisation,
+    organisation_cell,
     safe_line,
 )
 
@@ -32,8 +32,11 @@ PAGE = 100
 KIND_MARK = {"theme": "", "other": "other", "non_answer": "non-answer"}
 
 
-class ThemesScreen(AnswerActions, Screen):
+class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
     TITLE_TEXT = "Themes"
+    QUESTION_SELECT = "themes-select"
+    ANSWER_TABLE = "#members-table"
+    ANSWER_COLUMNS = ("sel", "org", "words", "marks")
     BINDINGS = [
         Binding("r", "rename", "Rename", tooltip="Rename the highlighted theme"),
         Binding("m", "merge", "Merge", tooltip="Fold another theme into the highlighted one"),
@@ -52,20 +55,15 @@ class ThemesScreen(AnswerActions, Screen):
         super().__init__()
         self.question_id = question_id
         self.themes: list[ThemeRow] = []
-        self.members: dict[str, AnswerRow] = {}
+        self.rows: dict[str, AnswerRow] = {}  # the highlighted theme's answers, by respondent id
         self.selected: set[str] = set()
         self.member_offset = 0
         self.run_id: int | None = None
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        questions = app.free_questions
-        if self.question_id is None and questions:
-            self.question_id = questions[0].id
         yield Header(show_clock=False)
         with Horizontal(id="themes-top"):
-            yield Select([(Text(app.question_label(q.id, 150)), q.id) for q in questions],
-                         value=self.question_id, allow_blank=False, id="themes-select", compact=True)
+            yield self.question_select()
             yield Static(id="themes-run")
         with Horizontal():
             themes = DataTable(id="themes-table", cursor_type="row")
@@ -133,7 +131,7 @@ class ThemesScreen(AnswerActions, Screen):
     def load_members(self) -> None:
         members = self.query_one("#members-table", PagedTable)
         members.clear()
-        self.members.clear()
+        self.rows.clear()
         self.selected.clear()
         self.member_offset = 0
         theme = self.theme()
@@ -168,17 +166,14 @@ class ThemesScreen(AnswerActions, Screen):
         page = app.store.theme_member_page(theme.id, user=app.user, offset=self.member_offset, limit=PAGE,
                                            org_field=app.org_field)
         for row in page:
-            self.members[row.respondent_id] = row
+            self.rows[row.respondent_id] = row
             members.add_row(*self.cells(row), key=row.respondent_id)
         self.member_offset += len(page)
         members.more_available = len(page) == PAGE
 
     def cells(self, row: AnswerRow) -> list[Text]:
-        org = organisation(row.organisation, row.respondent_id)
-        if not row.read:
-            org.stylize("bold")
-        return [Text("✓" if row.respondent_id in self.selected else " ", style="bold green"), org,
-                Text(str(row.words), justify="right"), marks(row)]
+        return [Text("✓" if row.respondent_id in self.selected else " ", style="bold green"),
+                organisation_cell(row), Text(str(row.words), justify="right"), marks(row)]
 
     @on(PagedTable.NeedMore, "#members-table")
     def _more(self, event: PagedTable.NeedMore) -> None:
@@ -202,44 +197,13 @@ class ThemesScreen(AnswerActions, Screen):
         self.query_one("#members-table").focus()
 
     # ------------------------------------------------------------------ the current answer
-    def current(self) -> AnswerRow | None:
-        table = self.query_one("#members-table", PagedTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return self.members.get(key)
-
-    def preview(self) -> None:
-        self.query_one(ReadingPane).show(self.current())
-
-    def refresh_row(self, respondent_id: str, question_id: str) -> None:
-        app = self.app
-        if respondent_id not in self.members:
-            return
-        row = app.store.answer_row(app.bank.id, respondent_id, question_id, user=app.user,
-                                   org_field=app.org_field)
-        if row is None:
-            return
-        self.members[respondent_id] = row
-        table = self.query_one("#members-table", PagedTable)
-        for key, cell in zip(("sel", "org", "words", "marks"), self.cells(row), strict=True):
-            table.update_cell(respondent_id, key, cell)
-        self.preview()
-
+    # current(), preview(), refresh_row() and action_open() come from AnswerTableActions.
     def refresh_data(self) -> None:
         self.load_themes()
 
     def after_exclusion(self, row: AnswerRow) -> None:
+        """An exclusion changes the theme sizes and counts, not only this row: reload them."""
         self.load_themes()
-
-    def action_open(self) -> None:
-        row = self.current()
-        if row is None:
-            return
-        if not row.read:
-            self.app.store.mark_read(row.respondent_id, row.question_id, by=self.app.user)
-        self.refresh_row(row.respondent_id, row.question_id)
-        self.query_one(ReadingPane).focus()
 
     # ------------------------------------------------------------------ question
     @on(Select.Changed, "#themes-select")
@@ -248,17 +212,6 @@ class ThemesScreen(AnswerActions, Screen):
             return
         self.question_id = event.value
         self.load_themes()
-
-    def step_question(self, delta: int) -> None:
-        ids = [q.id for q in self.app.free_questions]
-        i = (ids.index(self.question_id) + delta) % len(ids)
-        self.query_one("#themes-select", Select).value = ids[i]
-
-    def action_next_question(self) -> None:
-        self.step_question(1)
-
-    def action_previous_question(self) -> None:
-        self.step_question(-1)
 
     # ------------------------------------------------------------------ curation
     def check_action(self, action: str, parameters) -> bool | None:

@@ -74,6 +74,14 @@ def organisation(row_org: str | None, respondent_id: str) -> Text:
     return Text(f"anon {respondent_id[:8]}", style="italic dim")
 
 
+def organisation_cell(row: AnswerRow) -> Text:
+    """The organisation column of an answer table: bold until the answer is opened, as in mail."""
+    org = organisation(row.organisation, row.respondent_id)
+    if not row.read:
+        org.stylize("bold")
+    return org
+
+
 # ---------------------------------------------------------------------- bars
 class Bars(Widget):
     """A horizontal bar chart, one row per ``(label, count)``; bars fit the width."""
@@ -140,6 +148,13 @@ class PagedTable(DataTable):
         super().watch_cursor_coordinate(old, new)
         if self.more_available and new.row >= self.row_count - 10:
             self.post_message(self.NeedMore(self))
+
+
+def cursor_key(table: DataTable) -> str | None:
+    """The key of the row under the cursor (screens key their rows by id), or None when empty."""
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
 
 
 # ---------------------------------------------------------------------- reading pane
