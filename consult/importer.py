@@ -8,7 +8,9 @@ so importing the same file twice changes nothing.
 Columns (CSV header or JSON keys): ``respondent``, ``question``, ``answer``; optionally ``status``
 (draft/submitted), ``submitted_at``, any profile field id (``org_type``) or ``profile.<id>``, and
 consent as ``consent.<id>`` or ``consent_<id>`` (yes/no). A multi-choice profile field takes
-several options separated by ``;``. JSON may also be ``{"respondents": [...]}`` with nested
+several options separated by ``;``. An answer to a choice question must be one of its options, to
+a multi question one or more options separated by ``;`` (or a JSON list), to a scale question a
+whole number in its range; they are stored in the form :mod:`consult.questions` describes. JSON may also be ``{"respondents": [...]}`` with nested
 ``profile``, ``consent`` and ``answers`` objects (the form of the bundled demo data).
 """
 
@@ -20,7 +22,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from consult.questions import Bank, ProfileField
+from consult.questions import Bank, ProfileField, Question
 
 TRUE = {"yes", "y", "true", "1", "agree", "agreed", "x"}
 FALSE = {"no", "n", "false", "0", "", "disagree"}
@@ -119,7 +121,7 @@ class _Builder:
         self.bank = bank
         self.profile = {f.id: f for f in bank.profile}
         self.consent = {c.id for c in bank.consent}
-        self.questions = {q.id for q in bank.questions}
+        self.questions = {q.id: q for q in bank.questions}
 
     def build(self, path: Path, rows: list[tuple[str, dict]]) -> list[dict]:
         problems: list[RowProblem] = []
@@ -140,9 +142,13 @@ class _Builder:
                 self._field(where, respondent, key, value, record, first_seen, problems)
             if "question" in row or "answer" in row:
                 qid = _text(row.get("question")).strip()
-                answer = _text(row.get("answer"))
+                raw = row.get("answer")
+                answer = _text(raw)
                 if qid not in self.questions:
                     problems.append(RowProblem(where, f"unknown question id {qid!r}" if qid else "question is empty"))
+                elif not self.questions[qid].is_free_text and (
+                        answer := _chosen_answer(self.questions[qid], raw)).startswith("!"):
+                    problems.append(RowProblem(where, answer[1:]))
                 elif answer.strip():
                     previous = record["answers"].get(qid)
                     if previous is not None and previous != answer:
@@ -206,6 +212,50 @@ def _flag(value) -> bool | None:
         return value
     word = str(value).strip().lower()
     return True if word in TRUE else False if word in FALSE else None
+
+
+def _chosen_answer(question: Question, value) -> str:
+    """A choice, multi or scale answer in the stored form (see :mod:`consult.questions`), or a
+    string starting with '!' describing the problem.
+
+    Options are matched ignoring case and outer spaces. A multi answer lists its options
+    separated by ``;`` (CSV), or by new lines (as ``consult export`` writes them), or as a JSON
+    list. A scale answer is a whole number from the question's ``min`` to ``max``.
+    """
+    where = f"answer to {question.id}"
+    if question.kind == "multi":
+        parts = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
+        chosen: list[str] = []
+        for part in parts:
+            for line in part.split("\n"):
+                found, unknown = question.find_options(line, ";")
+                if unknown:
+                    return f"!{where}: {unknown[0].strip()!r} is not one of its options ({_expected(question)})"
+                chosen += found
+        return question.encode_answer(chosen)
+    if isinstance(value, list | dict):
+        return f"!{where}: {type(value).__name__} is not {_expected(question)}"
+    if question.kind == "scale" and isinstance(value, bool | float):
+        if isinstance(value, bool) or not value.is_integer():
+            return f"!{where}: {value!r} is not {_expected(question)}"
+        value = int(value)
+    text = _text(value)
+    if not text.strip():
+        return ""
+    option = question.match_option(text)
+    if option is None:
+        return f"!{where}: {text.strip()!r} is not {_expected(question)}"
+    return question.encode_answer(option)
+
+
+def _expected(question: Question) -> str:
+    if question.kind == "scale":
+        return f"a whole number from {question.scale_min} to {question.scale_max}"
+    shown = ", ".join(repr(o) for o in question.options[:6])
+    more = ", ..." if len(question.options) > 6 else ""
+    lead = "one or more of" if question.kind == "multi" else "one of"
+    sep = " separated by ';'" if question.kind == "multi" else ""
+    return f"{lead} {shown}{more}{sep}"
 
 
 def _profile_value(field: ProfileField, value):

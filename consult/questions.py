@@ -4,6 +4,24 @@ A bank is a TOML file (see ``questions/localising-justice.toml``). Loading valid
 and reports every problem with the file, line and field, so that whoever writes the next paper's
 bank can fix it without reading Python. ``tomllib`` only gives line numbers for syntax errors,
 so we build a small index from key paths to lines by scanning the file ourselves.
+
+How answers are stored
+----------------------
+Every answer is one string per respondent and question (``Store.save_answer``); the empty
+string means "not answered". By the question's ``kind``:
+
+- ``text``: the text exactly as typed (or imported).
+- ``choice``: the chosen option's text, exactly as written in the bank.
+- ``multi``: the chosen options' texts joined by ``"\n"`` (:data:`MULTI_SEPARATOR`), each once,
+  in the bank's order (not the order they were ticked). In CSV imports the options are
+  separated by ``;`` instead; the importer converts.
+- ``scale``: the chosen number as a decimal string, e.g. ``"3"``, from ``min`` to ``max``.
+
+The answering app, the importer, the member's Markdown copy and the report all go through
+:meth:`Question.encode_answer`, :meth:`Question.decode_answer`,
+:meth:`Question.validate_answer` and :meth:`Question.answer_values`, so there is one definition.
+Renaming an option in a bank after answers have arrived leaves old answers holding the old text:
+the report counts them under that text, and the app shows them unselected.
 """
 
 from __future__ import annotations
@@ -22,9 +40,16 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 DEFAULT_BANK_NAME = "localising-justice.toml"
 
+# A multi-choice answer is stored as its options joined by this, in bank order.
+MULTI_SEPARATOR = "\n"
+
 
 @dataclass(frozen=True)
 class Question:
+    """One key question. How its answer is stored is described in the module docstring; use
+    :meth:`encode_answer`, :meth:`decode_answer`, :meth:`validate_answer` and
+    :meth:`answer_values` rather than reading the stored string directly."""
+
     id: str
     text: str
     section_id: str
@@ -40,6 +65,137 @@ class Question:
     @property
     def is_free_text(self) -> bool:
         return self.kind == "text"
+
+    # ------------------------------------------------------------------ answers
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """What a member picks from, as stored: the options, or the scale's numbers."""
+        if self.kind == "scale":
+            return tuple(str(n) for n in range(self.scale_min, self.scale_max + 1))
+        return self.options
+
+    def match_option(self, text: str) -> str | None:
+        """The option (or scale number) ``text`` names, ignoring case and outer spaces."""
+        wanted = text.strip()
+        if self.kind == "scale":
+            try:
+                number = int(wanted)
+            except ValueError:
+                return None
+            return str(number) if self.scale_min <= number <= self.scale_max else None
+        if wanted in self.options:
+            return wanted
+        folded = wanted.casefold()
+        return next((o for o in self.options if o.strip().casefold() == folded), None)
+
+    def _scan(self, text: str, separator: str, exact: bool) -> tuple[list[str], list[str]]:
+        """Options named in ``text`` (bank order, no repeats) and the parts naming none.
+
+        An option that itself holds the separator is still found: parts are joined back,
+        longest run first, until they name an option."""
+        match = (lambda t: t if t in self.options else None) if exact else self.match_option
+        parts = text.split(separator)
+        found: set[str] = set()
+        unknown: list[str] = []
+        i = 0
+        while i < len(parts):
+            if not parts[i].strip():
+                i += 1
+                continue
+            for j in range(len(parts), i, -1):
+                option = match(separator.join(parts[i:j]))
+                if option is not None:
+                    found.add(option)
+                    i = j
+                    break
+            else:
+                unknown.append(parts[i])
+                i += 1
+        return [o for o in self.options if o in found], unknown
+
+    def find_options(self, text: str, separator: str = MULTI_SEPARATOR) -> tuple[list[str], list[str]]:
+        """The options named in ``text`` with parts separated by ``separator`` (case and outer
+        spaces ignored), in bank order, and the parts that name no option."""
+        return self._scan(text, separator, exact=False)
+
+    def split_options(self, text: str, separator: str = MULTI_SEPARATOR) -> list[str] | None:
+        """Like :meth:`find_options`, but None if any part names no option."""
+        found, unknown = self._scan(text, separator, exact=False)
+        return None if unknown else found
+
+    def encode_answer(self, value) -> str:
+        """The stored string for an answer as the app holds it (see :class:`Question`).
+
+        ``text``: a string. ``choice``: an option or None. ``multi``: an iterable of options.
+        ``scale``: an int, a numeric string or None. Raises ValueError for a value that is not
+        one of the question's options or numbers.
+        """
+        if value is None:
+            return ""
+        if self.kind == "text":
+            return str(value)
+        if self.kind == "multi":
+            chosen: set[str] = set()
+            for item in [value] if isinstance(value, str) else list(value):
+                option = self.match_option(str(item))
+                if option is None:
+                    raise ValueError(self._not_an_option(str(item)))
+                chosen.add(option)
+            return MULTI_SEPARATOR.join(o for o in self.options if o in chosen)
+        if isinstance(value, bool):
+            raise ValueError(self._not_an_option(str(value)))
+        text = str(value)
+        if not text.strip():
+            return ""
+        option = self.match_option(text)
+        if option is None:
+            raise ValueError(self._not_an_option(text))
+        return option
+
+    def decode_answer(self, text: str | None):
+        """A stored string back as the app holds it: ``str`` for text; an option or None for
+        choice; a list of options (bank order) for multi; an int or None for scale. Anything
+        that is not (or no longer) an option is left out."""
+        text = text or ""
+        if self.kind == "text":
+            return text
+        if self.kind == "multi":
+            return self._scan(text, MULTI_SEPARATOR, exact=True)[0] if text else []
+        if self.kind == "scale":
+            return int(text) if text in self.choices else None
+        return text if text in self.options else None
+
+    def validate_answer(self, text: str | None) -> str | None:
+        """None if ``text`` is a stored answer in the convention (or empty), else what is wrong."""
+        if not text or self.kind == "text":
+            return None
+        if self.kind == "multi":
+            found, unknown = self._scan(text, MULTI_SEPARATOR, exact=True)
+            if unknown:
+                return self._not_an_option(unknown[0])
+            if text != MULTI_SEPARATOR.join(found):
+                return "options must be given once each, in the bank's order, one per line"
+            return None
+        return None if text in self.choices else self._not_an_option(text)
+
+    def answer_values(self, text: str | None) -> list[str]:
+        """A stored answer as the values to show or count: ``[text]`` for a text answer, the
+        chosen option(s) or the number otherwise, ``[]`` when unanswered. Parts that are not (or
+        no longer) options are kept after the options, so nothing stored is hidden."""
+        text = text or ""
+        if not text.strip():
+            return []
+        if self.kind == "text":
+            return [text]
+        if self.kind == "multi":
+            found, unknown = self._scan(text, MULTI_SEPARATOR, exact=True)
+            return found + [u.strip() for u in unknown]
+        return [text.strip()]
+
+    def _not_an_option(self, text: str) -> str:
+        if self.kind == "scale":
+            return f"{text.strip()!r} is not a whole number from {self.scale_min} to {self.scale_max}"
+        return f"{text.strip()!r} is not one of its options"
 
 
 @dataclass(frozen=True)

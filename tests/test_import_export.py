@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from consult.cli import cli
+from consult.questions import load_bank
 from consult.store import Store
 
 GOOD = """respondent,question,answer,org_type,region,areas,consent.quote,consent_name
@@ -122,3 +124,110 @@ def test_demo_loads_the_sample_data(tmp_path):
     assert store.scalar("SELECT count(DISTINCT question_id) FROM answers") == 18
     assert run("demo", "--db", db).exit_code == 0  # loading twice changes nothing
     assert store.scalar("SELECT count(*) FROM respondents WHERE source = 'demo'") >= 40
+
+
+# ------------------------------------------------------------------ choice, multi and scale answers
+MIXED = Path(__file__).resolve().parent / "banks" / "mixed.toml"
+HOSTILE_OPTION = "Not sure <script>alert(1)</script> [bold]really[/] [@click=app.quit]x[/]"
+
+MIXED_GOOD = f"""respondent,question,answer,org_name,consent.quote
+m1,views.open,"Fund us; please",Ace,yes
+m1,views.support,  yes ,Ace,yes
+m1,detail.services,mentoring; HOUSING,Ace,yes
+m1,detail.confidence, 4 ,Ace,yes
+m2,views.support,"{HOSTILE_OPTION}",Bee,no
+m2,detail.services,Employment; training;Housing,Bee,no
+m2,detail.confidence,1,Bee,no
+m3,detail.services,"Housing
+Mentoring",Cee,no
+"""
+
+
+def test_choice_multi_and_scale_answers_are_stored_in_the_convention(tmp_path):
+    src, db = tmp_path / "in.csv", tmp_path / "r.db"
+    src.write_text(MIXED_GOOD)
+    result = run("import", src, "--db", db, "--bank", MIXED)
+    assert result.exit_code == 0, result.output
+    store = Store(db)
+    assert store.answers("m1") == {
+        "views.open": "Fund us; please",  # a text answer keeps its ';'
+        "views.support": "Yes",  # the option as written in the bank
+        "detail.services": "Housing\nMentoring",  # bank order, one per line
+        "detail.confidence": "4",
+    }
+    assert store.answers("m2") == {
+        "views.support": HOSTILE_OPTION,
+        "detail.services": "Housing\nEmployment; training",  # an option holding ';' is found whole
+        "detail.confidence": "1",
+    }
+    assert store.answers("m3") == {"detail.services": "Housing\nMentoring"}  # as export writes it
+    bank = load_bank(MIXED)
+    for rid in ("m1", "m2", "m3"):
+        for qid, text in store.answers(rid).items():
+            assert bank.question(qid).validate_answer(text) is None
+    # Importing again changes nothing: the stored form compares equal.
+    again = run("import", src, "--db", db, "--bank", MIXED)
+    assert "0 new or changed answers" in again.output
+
+
+def test_json_choice_answers_as_lists_and_numbers(tmp_path):
+    src, db = tmp_path / "in.json", tmp_path / "r.db"
+    src.write_text(json.dumps({"respondents": [{
+        "respondent": "j1",
+        "answers": {"views.support": "No", "detail.services": ["Mentoring", "housing"],
+                    "detail.confidence": 3}}]}))
+    result = run("import", src, "--db", db, "--bank", MIXED)
+    assert result.exit_code == 0, result.output
+    assert Store(db).answers("j1") == {"views.support": "No", "detail.services": "Housing\nMentoring",
+                                       "detail.confidence": "3"}
+
+
+def test_invalid_choice_multi_and_scale_answers_are_bad_rows(tmp_path):
+    src, db = tmp_path / "in.csv", tmp_path / "r.db"
+    src.write_text("respondent,question,answer\n"
+                   "b1,views.support,Yes\n"
+                   "b1,views.support2,Yes\n"
+                   "b2,views.support,Maybe\n"
+                   "b3,detail.services,Housing;Cooking\n"
+                   "b4,detail.confidence,6\n"
+                   "b5,detail.confidence,three\n"
+                   "b6,detail.confidence,2.5\n")
+    result = run("import", src, "--db", db, "--bank", MIXED)
+    assert result.exit_code == 2
+    out = result.output
+    assert "row 3: unknown question id 'views.support2'" in out
+    assert "row 4: answer to views.support: 'Maybe' is not one of 'Yes', 'No'" in out
+    assert "row 5: answer to detail.services: 'Cooking' is not one of its options" in out
+    assert "row 6: answer to detail.confidence: '6' is not a whole number from 1 to 5" in out
+    assert "row 7: answer to detail.confidence: 'three' is not a whole number from 1 to 5" in out
+    assert "row 8: answer to detail.confidence: '2.5' is not a whole number from 1 to 5" in out
+    assert "row 2:" not in out  # the good row is not blamed
+    assert "nothing was imported" in out and "Traceback" not in out
+    assert not db.exists() or Store(db).scalar("SELECT count(*) FROM answers") == 0
+
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text(json.dumps([
+        {"respondent": "j1", "question": "detail.confidence", "answer": True},
+        {"respondent": "j2", "question": "views.support", "answer": ["Yes", "No"]},
+        {"respondent": "j3", "question": "detail.services", "answer": ["Housing", "Gardening"]},
+    ]))
+    result = run("import", bad_json, "--db", db, "--bank", MIXED)
+    assert result.exit_code == 2
+    assert "record 1: answer to detail.confidence: True is not a whole number" in result.output
+    assert "record 2: answer to views.support: list is not one of" in result.output
+    assert "record 3: answer to detail.services: 'Gardening' is not one of its options" in result.output
+
+
+def test_question_answer_helpers_define_one_stored_form():
+    bank = load_bank(MIXED)
+    choice, multi, scale = (bank.question(q) for q in ("views.support", "detail.services",
+                                                        "detail.confidence"))
+    assert choice.encode_answer("no") == "No" and choice.decode_answer("No") == "No"
+    assert multi.encode_answer(["Mentoring", "Housing"]) == "Housing\nMentoring"
+    assert multi.decode_answer("Housing\nMentoring") == ["Housing", "Mentoring"]
+    assert scale.encode_answer(3) == "3" and scale.decode_answer("3") == 3
+    assert scale.choices == ("1", "2", "3", "4", "5")
+    assert choice.validate_answer("no") is not None  # stored form is exact
+    assert multi.validate_answer("Mentoring\nHousing") is not None  # not in bank order
+    assert scale.validate_answer("0") is not None and scale.validate_answer("") is None
+    assert multi.answer_values("Housing\nGone") == ["Housing", "Gone"]

@@ -84,6 +84,21 @@ class BreakdownTable:
 
 
 @dataclass
+class OptionCount:
+    """One option of a choice, multi or scale question and how many chose it."""
+
+    label: str  # the option's text from the bank (or a stored value no longer in the bank)
+    count: int
+    share: float  # of the counted responses that answered the question
+    hidden: str | None = None  # FEWER or HIDDEN: the figure is not shown
+    listed: bool = True  # False for a stored value that is not one of the bank's options
+
+    @property
+    def shown(self) -> str:
+        return self.hidden or f"{self.count:,}"
+
+
+@dataclass
 class QuestionReport:
     id: str
     number: int
@@ -94,6 +109,8 @@ class QuestionReport:
     non_answers: int = 0  # "no comment", "n/a" and the like
     unanalysed: int = 0  # answers not in the latest run (arrived or changed later)
     themes: list[ThemeReport] = field(default_factory=list)  # largest first, 'other' last
+    # choice, multi and scale questions: every option in the bank's order (no themes, no quotes)
+    distribution: list[OptionCount] = field(default_factory=list)
     breakdown: BreakdownTable | None = None
     breakdown_note: str = ""
     note: str = ""
@@ -109,6 +126,10 @@ class QuestionReport:
     @property
     def real_themes(self) -> list[ThemeReport]:
         return [t for t in self.themes if t.kind == "theme"]
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.kind == "text"
 
 
 @dataclass
@@ -331,19 +352,26 @@ def _question(store: Store, bank: Bank, q: Question, number: int, run: Run | Non
 
 
 def _tally(qr: QuestionReport, q: Question, answers: dict[str, str]) -> None:
-    """A choice, multi or scale question: counts of each option, shown like themes."""
+    """A choice, multi or scale question: how many chose each option, in the bank's order.
+
+    Shares are of the responses that answered the question (for multi they add up to more than
+    100%). Counts of 1-4 are shown as "fewer than 5"; for choice and scale, where the counts add
+    up to the published number answering, one more is hidden if a hidden one could otherwise be
+    worked out by subtraction. Stored values that are no longer options are counted after the
+    options, under their own text, so nothing is silently dropped."""
     counts: Counter = Counter()
     for text in answers.values():
-        for v in values(text) if q.kind == "multi" else [text.strip()]:
-            counts[v] += 1
-    order = list(q.options) or sorted(counts)
-    if q.kind == "scale":
-        order = [str(i) for i in range(q.scale_min, q.scale_max + 1)]
-    order += sorted(k for k in counts if k not in order)
-    for option in order:
-        if counts[option]:
-            qr.themes.append(ThemeReport(label=_label(option), description="", terms=[],
-                                         count=counts[option], share=counts[option] / len(answers)))
+        for value in dict.fromkeys(q.answer_values(text)):
+            counts[value] += 1
+    order = list(q.choices)
+    extra = sorted(k for k in counts if k not in order)
+    total = len(answers)
+    rows = [OptionCount(label=o, count=counts[o], share=counts[o] / total if total else 0.0,
+                        listed=o in q.choices) for o in order + extra]
+    for row, hidden in zip(rows, suppress([r.count for r in rows], total_known=q.kind != "multi"),
+                           strict=True):
+        row.hidden = hidden
+    qr.distribution = rows
 
 
 def _quotes(bank: Bank, question_id: str, members, answers: dict[str, str], by_id, quotable: set[str],
@@ -500,4 +528,4 @@ def _summarise(data: ReportData) -> None:
                             key=lambda x: (-len(x[1]), x[0].lower()))[:8]
 
 
-__all__ = ["ReportData", "build_report", "FEWER", "MIN_CELL"]
+__all__ = ["ReportData", "OptionCount", "build_report", "FEWER", "MIN_CELL"]

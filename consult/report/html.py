@@ -217,6 +217,8 @@ def _question(q: QuestionReport, w) -> None:
     w(f'<p class="answered">{esc(words.answered_line(q))}</p>\n')
     if q.note and q.answered:
         w(f'<p class="note">{esc(q.note)}</p>\n')
+    if q.distribution and q.answered:
+        _distribution(q, w)
     if q.themes:
         items = [(t.label if t.kind == "theme" else "Other (no common theme)", t.share,
                   f"{t.count:,} ({words.pct(t.share)})", t.kind != "theme") for t in q.themes]
@@ -230,6 +232,25 @@ def _question(q: QuestionReport, w) -> None:
     elif q.breakdown_note:
         w(f'<p class="note">{esc(q.breakdown_note)}</p>\n')
     w("</article>\n")
+
+
+def _distribution(q: QuestionReport, w) -> None:
+    """A choice, multi or scale question: a bar chart and a table of every option."""
+    if q.kind == "scale" and q.help:
+        w(f'<p class="note">{esc(q.help)}</p>\n')
+    items = [(o.label, 0.0 if o.hidden else o.share, words.option_figure(o), not o.listed)
+             for o in q.distribution]
+    w(bar_chart(items, title=f"Q{q.number}: answers by {words.option_word(q)}", width=760,
+                label_chars=46))
+    head = "Number" if q.kind == "scale" else "Option"
+    body = "".join(
+        f'<tr><td>{esc(o.label)}</td><td class="n">{esc(o.shown)}</td>'
+        f'<td class="n">{esc(words.option_share(o))}</td></tr>' for o in q.distribution)
+    w(f'<table class="counts distribution"><caption>Q{q.number}: answers by '
+      f'{esc(words.option_word(q))}</caption><thead><tr><th>{head}</th><th class="n">Answers</th>'
+      f'<th class="n">Share</th></tr></thead><tbody>{body}</tbody></table>\n')
+    for note in words.distribution_notes(q):
+        w(f'<p class="note">{esc(note)}</p>\n')
 
 
 def _theme(t: ThemeReport, q: QuestionReport, w) -> None:

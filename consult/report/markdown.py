@@ -155,6 +155,14 @@ def _question(q: QuestionReport, w) -> None:
     w(f"{md_escape(words.answered_line(q))}\n")
     if q.note and q.answered:
         w(f"*{md_escape(q.note)}*\n")
+    if q.distribution and q.answered:
+        if q.kind == "scale" and q.help:
+            w(f"*{_one_line(q.help)}*\n")
+        head = "Number" if q.kind == "scale" else "Option"
+        w(_table([head, "Answers", "Share"],
+                 [[_one_line(o.label), o.shown, words.option_share(o)] for o in q.distribution], {1, 2}))
+        for note in words.distribution_notes(q):
+            w(f"*{md_escape(note)}*\n")
     if q.themes:
         rows = [[str(i) if t.kind == "theme" else "", _one_line(t.label) if t.kind == "theme"
                  else "Other (no common theme)", f"{t.count:,}", words.pct(t.share)]

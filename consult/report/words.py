@@ -14,11 +14,14 @@ from consult.report.build import (
     BREAKDOWN_MIN_ANSWERS,
     DIVIDED_RATIO,
     DIVIDED_SHARE,
+    FEWER,
     MIN_CELL,
+    OptionCount,
     QuestionReport,
     ReportData,
     ThemeReport,
 )
+from consult.report.privacy import HIDDEN
 
 Esc = Callable[[str], str]
 
@@ -80,6 +83,39 @@ def answered_line(q: QuestionReport) -> str:
     return line
 
 
+def option_word(q: QuestionReport) -> str:
+    return "number" if q.kind == "scale" else "option"
+
+
+def option_share(o: OptionCount) -> str:
+    """The share of an option, or a dash where the count is not shown."""
+    return "\u2013" if o.hidden else pct(o.share)
+
+
+def option_figure(o: OptionCount) -> str:
+    """'12 (40%)', or 'fewer than 5' where the count is not shown."""
+    return o.hidden if o.hidden else f"{o.count:,} ({pct(o.share)})"
+
+
+def distribution_notes(q: QuestionReport) -> list[str]:
+    """What a reader needs to read a choice, multi or scale table correctly."""
+    notes = []
+    if q.kind == "multi":
+        notes.append("Organisations could choose several options, so the shares add up to more "
+                     "than 100%.")
+    if any(o.hidden == FEWER for o in q.distribution):
+        note = (f"\u201c{FEWER}\u201d: a count of 1 to {MIN_CELL - 1}, not shown so that no "
+                "organisation can be identified.")
+        if any(o.hidden == HIDDEN for o in q.distribution):
+            note += (" \u201cNot shown\u201d: a larger count hidden so that a small one cannot "
+                     "be worked out from the total.")
+        notes.append(note)
+    if any(not o.listed for o in q.distribution):
+        notes.append("Some answers name an option that is no longer in the question bank; they are "
+                     "counted under the text they gave.")
+    return notes
+
+
 def response_overview(d: ReportData) -> str:
     counted = "submitted responses" + (" and drafts" if d.include_drafts else "")
     line = (f"{plural(d.total, 'response')} received: {d.submitted:,} submitted, {d.drafts:,} "
@@ -126,6 +162,10 @@ def method_paragraphs(d: ReportData) -> list[str]:
                        "where the computer grouping was wrong.")
         out.append("Quotes were chosen by Clinks staff where they marked key quotes, otherwise they are "
                    "the answers most typical of each theme. Long answers are shortened, marked [\u2026].")
+    if any(not q.is_free_text for q in d.questions):
+        out.append("Questions answered by choosing from options (one option, several options, or a "
+                   "number on a scale) are reported as the number of organisations choosing each "
+                   "option. They are not analysed for themes and not quoted.")
     out.append(
         f"Percentages are shares of the organisations that answered each question, not of all "
         f"members: organisations chose which questions to answer, and those who responded chose "

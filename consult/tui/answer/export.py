@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from consult.questions import Bank
+from consult.questions import Bank, Question
 from consult.store import Respondent
 from consult.text import clean
 
@@ -47,9 +47,24 @@ def response_markdown(bank: Bank, respondent: Respondent, answers: dict[str, str
         for q in section.questions:
             number += 1
             lines += ["", f"### Q{number}. {clean(q.text)}", ""]
-            text = clean(answers.get(q.id, "")).strip()
-            lines.append(text if text else "_Not answered._")
+            lines += answer_lines(q, answers.get(q.id, ""))
     return "\n".join(lines) + "\n"
+
+
+def answer_lines(q: Question, text: str) -> list[str]:
+    """One answer as Markdown lines: free text as written; a choice or a number on its own line;
+    the options of a multi-choice answer as a list."""
+    if q.is_free_text:
+        text = clean(text).strip()
+        return [text] if text else ["_Not answered._"]
+    chosen = [" ".join(clean(c).split()) for c in q.answer_values(text)]
+    if not chosen:
+        return ["_Not answered._"]
+    if q.kind == "multi":
+        return [f"- {c}" for c in chosen]
+    if q.kind == "scale":
+        return [f"{chosen[0]} (on a scale from {q.scale_min} to {q.scale_max})"]
+    return chosen
 
 
 def write_atomic(path: Path, text: str) -> Path:

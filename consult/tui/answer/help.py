@@ -22,6 +22,9 @@ EDITING = [
     ("Ctrl+S", "Save now (answers also save within a second)"),
     ("Ctrl+Z / Y", "Undo / redo in an answer"),
     ("Ctrl+C / X / V", "Copy / cut / paste in an answer"),
+    ("Arrows", "Move through the options of a question"),
+    ("Enter / Space", "Choose the highlighted option (saved at once)"),
+    ("Delete", "Clear your choice for a question"),
 ]
 REVIEW = [
     ("Up / Down", "Move through the questions"),

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from consult.questions import Question
 from consult.text import clean
 
 PREVIEW_CHARS = 220
@@ -19,6 +20,16 @@ PREVIEW_CHARS = 220
 def answer_preview(text: str) -> str:
     flat = " ".join(clean(text).split())
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+def chosen_preview(q: Question, text: str) -> str:
+    """A choice, multi or scale answer in words: the option(s) chosen, or the number."""
+    chosen = q.answer_values(text)
+    if q.kind == "scale":
+        shown = f"{chosen[0]} (on a scale from {q.scale_min} to {q.scale_max})" if chosen else ""
+    else:
+        shown = "; ".join(" ".join(clean(c).split()) for c in chosen)
+    return answer_preview(shown)
 
 
 class ReviewScreen(Screen):
@@ -69,7 +80,7 @@ class ReviewScreen(Screen):
                 text = app.answers.get(q.id, "")
                 head = Content.assemble((f"Q{app.numbers[q.id]}. ", "bold"), clean(q.text))
                 if text.strip():
-                    body = Content(answer_preview(text))
+                    body = Content(answer_preview(text) if q.is_free_text else chosen_preview(q, text))
                 elif q.required:
                     body = Content.styled("⚠ Not answered (required)", "bold $error")
                 else:

@@ -1,4 +1,5 @@
-"""A section of the paper: its context, then each key question with an editor that autosaves."""
+"""A section of the paper: its context, then each key question with an editor (or options to
+pick) that saves as the member goes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from textual.widgets.option_list import Option
 
 from consult.questions import Section
 from consult.text import clean
-from consult.tui.answer.widgets import AnswerBox, SafeTextArea, SaveIndicator, css_id, safe
+from consult.tui.answer.widgets import (
+    QuestionBox,
+    SaveIndicator,
+    css_id,
+    make_answer_box,
+    safe,
+)
 
 SIDEBAR_TITLE_WIDTH = 14
 
@@ -72,8 +79,8 @@ class SectionScreen(Screen):
                     if self.section.context:
                         yield Static(safe(self.section.context), classes="section-context")
                     for q in self.section.questions:
-                        yield AnswerBox(q, app.numbers[q.id], app.answers.get(q.id, ""),
-                                        app.save_answer, id=f"box-{css_id(q.id)}")
+                        yield make_answer_box(q, app.numbers[q.id], app.answers.get(q.id, ""),
+                                              app.save_answer, id=f"box-{css_id(q.id)}")
                     last = number == len(sections)
                     yield Static(Content("PgDn: " + ("review your answers" if last
                                                      else "next section")), classes="end-hint")
@@ -86,29 +93,29 @@ class SectionScreen(Screen):
         if self.app.last_saved is not None:
             indicator.saved(self.app.saved_time())
         if self.focus_question:
-            box = self.query_one(f"#box-{css_id(self.focus_question)}", AnswerBox)
+            box = self.query_one(f"#box-{css_id(self.focus_question)}", QuestionBox)
             box.editor.focus()
             self.call_after_refresh(box.scroll_visible, top=True, animate=False)
         else:
             self.app.save_position(f"section:{self.section.id}")
-            self.query(SafeTextArea).first().focus(scroll_visible=False)
+            self.query(QuestionBox).first().editor.focus(scroll_visible=False)
 
     # ------------------------------------------------------------------ saving
     def flush_answers(self) -> None:
-        for box in self.query(AnswerBox):
+        for box in self.query(QuestionBox):
             box.flush()
 
     def action_save(self) -> None:
         self.flush_answers()
         self.query_one(SaveIndicator).saved(self.app.saved_time())
 
-    @on(AnswerBox.Dirty)
+    @on(QuestionBox.Dirty)
     def dirty(self) -> None:
         self.query_one(SaveIndicator).saving()
 
-    @on(AnswerBox.Saved)
+    @on(QuestionBox.Saved)
     def saved(self) -> None:
-        if any(box.dirty for box in self.query(AnswerBox)):
+        if any(box.dirty for box in self.query(QuestionBox)):
             self.query_one(SaveIndicator).saving()
         else:
             self.query_one(SaveIndicator).saved(self.app.saved_time())
@@ -118,9 +125,8 @@ class SectionScreen(Screen):
                                   section_prompt(self.app, number, self.section))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        widget = event.widget
-        if isinstance(widget, SafeTextArea):
-            box = next(a for a in widget.ancestors if isinstance(a, AnswerBox))
+        box = next((a for a in event.widget.ancestors_with_self if isinstance(a, QuestionBox)), None)
+        if box is not None:
             self.app.save_position(f"question:{box.question.id}")
 
     def on_unmount(self) -> None:

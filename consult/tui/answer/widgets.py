@@ -12,12 +12,16 @@ import time
 from collections.abc import Callable
 
 from rich.segment import Segment
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static, TextArea
+from textual.widgets import RadioButton, RadioSet, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
 
 from consult.questions import Question
 from consult.text import clean, word_count
@@ -55,22 +59,22 @@ class SafeTextArea(TextArea):
         return Strip(segments, strip.cell_length)
 
 
-class AnswerBox(Widget):
-    """One question: its number, text and help, an editor, a live word count, and autosave.
+class QuestionBox(Widget):
+    """One question: its number, text and help, the widget that takes the answer, and saving.
 
-    Changes are saved ``IDLE_SAVE_SECONDS`` after the last keystroke, or ``MAX_UNSAVED_SECONDS``
-    after the first unsaved one if typing goes on, and at once on blur and whenever the screen
-    asks (moving section, review, quit): see :meth:`flush`.
+    :class:`AnswerBox` (free text) and :class:`ChoiceBox` (choice, multi, scale) build on this.
+    Both hand the answer, as the string :meth:`Question.encode_answer` defines, to the same
+    ``save`` callable (the app's ``save_answer``, which goes to ``Store.save_answer``).
     """
 
     class Saved(Message):
-        def __init__(self, box: AnswerBox, changed: bool) -> None:
+        def __init__(self, box: QuestionBox, changed: bool) -> None:
             super().__init__()
             self.box = box
             self.changed = changed
 
     class Dirty(Message):
-        def __init__(self, box: AnswerBox) -> None:
+        def __init__(self, box: QuestionBox) -> None:
             super().__init__()
             self.box = box
 
@@ -82,11 +86,9 @@ class AnswerBox(Widget):
         self._initial = text
         self._save = save
         self._saved_text = text
-        self._idle_timer: Timer | None = None
-        self._max_timer: Timer | None = None
         self.dirty = False
 
-    def compose(self):
+    def compose_heading(self) -> ComposeResult:
         q = self.question
         title = Content.assemble((f"Q{self.number}. ", "bold"), (clean(q.text), "bold"))
         if q.required:
@@ -94,6 +96,56 @@ class AnswerBox(Widget):
         yield Static(title, classes="question-text")
         if q.help:
             yield Static(safe(q.help), classes="question-help")
+
+    @property
+    def editor(self) -> Widget:
+        """The widget that takes the member's answer (and the focus)."""
+        raise NotImplementedError
+
+    @property
+    def text(self) -> str:
+        """The answer as it would be stored now."""
+        raise NotImplementedError
+
+    def on_descendant_blur(self) -> None:
+        self.flush()
+
+    def _stop_timers(self) -> None:
+        """Nothing waits here; :class:`AnswerBox` stops its autosave timers."""
+
+    def flush(self) -> bool:
+        """Save now if anything changed since the last save; return True if something was written."""
+        self._stop_timers()
+        if not self.is_mounted:
+            return False
+        text = self.text
+        if text == self._saved_text:
+            self.dirty = False
+            return False
+        changed = self._save(self.question.id, text)
+        self._saved_text = text
+        self.dirty = False
+        self.post_message(self.Saved(self, changed))
+        return True
+
+
+class AnswerBox(QuestionBox):
+    """A free-text question: an editor, a live word count, and autosave.
+
+    Changes are saved ``IDLE_SAVE_SECONDS`` after the last keystroke, or ``MAX_UNSAVED_SECONDS``
+    after the first unsaved one if typing goes on, and at once on blur and whenever the screen
+    asks (moving section, review, quit): see :meth:`flush`.
+    """
+
+    def __init__(self, question: Question, number: int, text: str,
+                 save: Callable[[str, str], bool], *, id: str | None = None) -> None:
+        super().__init__(question, number, text, save, id=id)
+        self._idle_timer: Timer | None = None
+        self._max_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        yield from self.compose_heading()
         editor = SafeTextArea(self._initial, soft_wrap=True, show_line_numbers=False,
                               tab_behavior="focus", classes="answer-editor",
                               id=f"editor-{_css_id(q.id)}")
@@ -145,26 +197,115 @@ class AnswerBox(Widget):
             self._idle_timer.stop()
         self._idle_timer = self.set_timer(IDLE_SAVE_SECONDS, self.flush)
 
-    def on_descendant_blur(self) -> None:
-        self.flush()
-
-    def flush(self) -> bool:
-        """Save now if anything changed since the last save; return True if something was written."""
+    def _stop_timers(self) -> None:
         for timer in (self._idle_timer, self._max_timer):
             if timer is not None:
                 timer.stop()
         self._idle_timer = self._max_timer = None
-        if not self.is_mounted:
-            return False
-        text = self.editor.text
-        if text == self._saved_text:
-            self.dirty = False
-            return False
-        changed = self._save(self.question.id, text)
-        self._saved_text = text
-        self.dirty = False
-        self.post_message(self.Saved(self, changed))
-        return True
+
+
+class OptionButton(RadioButton):
+    """A radio button whose label wraps (RadioButton keeps to one line and cuts a long option)."""
+
+    DEFAULT_CSS = """
+    OptionButton {
+        width: 1fr;
+        text-wrap: wrap;
+        text-overflow: fold;
+    }
+    """
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, self.render().get_height(self.styles, width))
+
+
+class ChoiceBox(QuestionBox):
+    """A choice, multi or scale question: options to pick with the keyboard or the mouse.
+
+    ``choice`` and ``scale`` are a :class:`RadioSet` (a scale's numbers side by side), ``multi``
+    a :class:`SelectionList`. Arrows move, Enter or Space picks, Delete clears. Every change is
+    saved at once. There is no word count.
+    """
+
+    BINDINGS = [
+        Binding("delete", "clear", "Clear answer", tooltip="Remove your answer to this question",
+                id="clear-answer"),
+    ]
+
+    def __init__(self, question: Question, number: int, text: str,
+                 save: Callable[[str, str], bool], *, id: str | None = None) -> None:
+        super().__init__(question, number, text, save, id=id)
+        # What the options show when they open. A stored answer that is no longer an option (the
+        # bank changed) shows as unselected; comparing with this, rather than with the stored
+        # text, means it is only replaced when the member actually picks something.
+        self._saved_text = question.encode_answer(question.decode_answer(text))
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        yield from self.compose_heading()
+        wid = f"editor-{_css_id(q.id)}"
+        current = q.decode_answer(self._initial)
+        picker: Widget
+        if q.kind == "multi":
+            chosen = set(current)
+            picker = SelectionList(*[Selection(safe(o), o, o in chosen) for o in q.options],
+                                   id=wid, classes="answer-choices answer-multi")
+            picker.border_title = f"Q{self.number}: choose all that apply"
+        else:
+            selected = "" if current is None else str(current)
+            kind_class = "answer-scale" if q.kind == "scale" else "answer-choice"
+            picker = RadioSet(*[OptionButton(safe(o), value=o == selected) for o in q.choices],
+                              id=wid, classes=f"answer-choices {kind_class}")
+            picker.border_title = (f"Q{self.number}: {q.scale_min} to {q.scale_max}"
+                                   if q.kind == "scale" else f"Q{self.number}: choose one")
+        yield picker
+
+    def on_mount(self) -> None:
+        picker = self.editor
+        if isinstance(picker, RadioSet) and picker.pressed_index >= 0:
+            # Resuming: highlight the saved choice rather than the first option, so that Enter
+            # does not change the answer by surprise. (RadioSet has no public setter for this.)
+            picker._selected = picker.pressed_index
+
+    @property
+    def editor(self) -> RadioSet | SelectionList:
+        return self.query_one(".answer-choices", Widget)  # type: ignore[return-value]
+
+    @property
+    def text(self) -> str:
+        q = self.question
+        picker = self.editor
+        if isinstance(picker, SelectionList):
+            return q.encode_answer(picker.selected)
+        index = picker.pressed_index
+        return q.choices[index] if index >= 0 else ""
+
+    @on(RadioSet.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _picked(self, event: Message) -> None:
+        event.stop()
+        self.flush()
+
+    def action_clear(self) -> None:
+        picker = self.editor
+        if isinstance(picker, SelectionList):
+            picker.deselect_all()  # posts SelectedChanged, which saves
+            return
+        button = picker.pressed_button
+        if button is None:
+            return
+        # A RadioSet never lets its pressed button go off; turn it off quietly, then save.
+        with picker.prevent(RadioButton.Changed):
+            button.value = False
+        picker._pressed_button = None
+        self.flush()
+
+
+def make_answer_box(question: Question, number: int, text: str,
+                    save: Callable[[str, str], bool], *, id: str | None = None) -> QuestionBox:
+    """The box for one question: a text editor, or options to pick for the other kinds."""
+    cls = AnswerBox if question.is_free_text else ChoiceBox
+    return cls(question, number, text, save, id=id)
 
 
 class SaveIndicator(Static):
