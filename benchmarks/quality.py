@@ -1,10 +1,13 @@
 """Theme quality against labelled short-text sets: consult.analysis vs a TF-IDF+LSA baseline.
 
-Usage: python benchmarks/quality.py [--eval-dir ../shared/eval] [--seed 0] [--out FILE.json]
+Usage: python benchmarks/quality.py [--eval-dir ../shared/eval] [--seed 0] [--combined]
+       [--out FILE.json]
 
 Each TSV (`label<TAB>text`, with a header) is treated as the answers to one question and
 analysed with the true number of classes and with ``themes="auto"``. Answers put in "other"
 count as one more predicted cluster (-1), so leaving answers out is never free.
+``--combined`` also scores all the sets concatenated as one question (labels prefixed by the
+set's name): a hierarchy whose dominant coarse split is the set, a hard case for ``auto``.
 """
 
 from __future__ import annotations
@@ -54,16 +57,24 @@ def baseline(texts: list[str], k: int, seed: int) -> list[int]:
     return KMeans(k, n_init=10, random_state=seed).fit_predict(Z).tolist()
 
 
-def run(eval_dir: Path, seed: int) -> list[dict]:
+def _sets(eval_dir: Path, combined: bool):
+    loaded = [(path.stem, *load_tsv(path)) for path in sorted(eval_dir.glob("*.tsv"))]
+    yield from loaded
+    if combined and len(loaded) > 1:
+        texts = [t for _, ts, _ in loaded for t in ts]
+        labels = [f"{name}:{lab}" for name, _, ls in loaded for lab in ls]
+        yield "+".join(name for name, _, _ in loaded), texts, labels
+
+
+def run(eval_dir: Path, seed: int, combined: bool = False) -> list[dict]:
     rows = []
-    for path in sorted(eval_dir.glob("*.tsv")):
-        texts, labels = load_tsv(path)
+    for stem, texts, labels in _sets(eval_dir, combined):
         k_true = len(set(labels))
         t0 = time.perf_counter()
         base = baseline(texts, k_true, seed)
         rows.append(
             _row(
-                path.stem,
+                stem,
                 "baseline tfidf+lsa100+kmeans",
                 k_true,
                 k_true,
@@ -79,12 +90,12 @@ def run(eval_dir: Path, seed: int) -> list[dict]:
             secs = time.perf_counter() - t0
             pred = predicted_labels(qa, len(texts))
             name = "consult true k" if themes != "auto" else "consult auto"
-            row = _row(path.stem, name, k_true, len(qa.themes), labels, pred, secs, len(texts))
+            row = _row(stem, name, k_true, len(qa.themes), labels, pred, secs, len(texts))
             row["other"] = len(qa.other)
             row["non_answers"] = len(qa.non_answers)
             row["k_criterion"] = qa.k_criterion
             rows.append(row)
-            print(f"{path.stem:16} {name:30} done in {secs:.1f}s", file=sys.stderr)
+            print(f"{stem:16} {name:30} done in {secs:.1f}s", file=sys.stderr)
     return rows
 
 
@@ -118,9 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--combined", action="store_true", help="also score all sets as one")
     ap.add_argument("--out", type=Path, help="also write the rows as JSON here")
     args = ap.parse_args(argv)
-    rows = run(args.eval_dir, args.seed)
+    rows = run(args.eval_dir, args.seed, args.combined)
     print(markdown(rows))
     if args.out:
         meta = {

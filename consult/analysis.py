@@ -74,7 +74,11 @@ MERGE_COSINE = 0.9
 BIG_N = 50_000
 
 _TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")
-_STOP = frozenset(ENGLISH_STOP_WORDS)
+# Stop words, plus what the tokeniser leaves of contractions ("don't" -> "don", "we'll" -> "ll").
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {
+    "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "haven", "hasn", "hadn", "won", "wouldn",
+    "couldn", "shouldn", "mustn", "ll", "ve", "re",
+}
 
 _NON_ANSWERS = {
     "",
@@ -382,19 +386,109 @@ def _subsample_size(m: int) -> int:
 #: Answers sampled for the choice of k, and pairs of 80% subsamples compared per candidate.
 K_SAMPLE = 3000
 K_REPEATS = 8
+#: A partition into this many themes or fewer is checked for finer, stable structure inside.
+K_COARSE = 4
+#: A theme is split further only when its sub-division is this many standard errors more
+#: reproducible than the same split of a structureless (Gaussian) cloud of the same shape.
+K_SPLIT_Z = 3.0
+#: Candidates inside one coarse theme: at least this many sample answers per sub-theme.
+K_SUB_MIN = 20
+
+
+def _total_cap(n: int, max_themes: int | None) -> int:
+    """Most themes a refined (two-level) choice may give: 100, sqrt(n) and n / min size."""
+    hi = min(100, n // min_theme_size(n), max(2, int(math.sqrt(n))))
+    return hi if max_themes is None else min(hi, max_themes)
+
+
+def _stability(
+    S: np.ndarray, ks: list[int], seed: int, repeats: int = K_REPEATS
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Mean and standard error, per k, of the adjusted Rand agreement between k-means fitted
+    on two random 80% subsamples of ``S`` (both partitions cover all of ``S``)."""
+    rng = np.random.default_rng(seed)
+    m = len(S)
+    sub = _subsample_size(m)
+    subsamples = [
+        (rng.choice(m, sub, replace=False), rng.choice(m, sub, replace=False))
+        for _ in range(repeats)
+    ]
+
+    def agreement(job: tuple[int, int]) -> float:
+        k, r = job
+        a, b = subsamples[r]
+        pa = KMeans(k, n_init=1, max_iter=50, random_state=seed + r).fit(S[a]).predict(S)
+        pb = KMeans(k, n_init=1, max_iter=50, random_state=seed + 99 + r).fit(S[b]).predict(S)
+        return float(adjusted_rand_score(pa, pb))
+
+    # Many small fits: one OpenMP thread each, run side by side (k-means releases the GIL).
+    # Every job has its own fixed seed, so the result does not depend on scheduling.
+    jobs = [(k, r) for k in ks if k < sub for r in range(repeats)]
+    with threadpool_limits(1), ThreadPoolExecutor(max_workers=_workers()) as pool:
+        results = dict(zip(jobs, pool.map(agreement, jobs), strict=True))
+    means: dict[int, float] = {}
+    ses: dict[int, float] = {}
+    for k in ks:
+        if (k, 0) not in results:
+            continue
+        agree = [results[(k, r)] for r in range(repeats)]
+        means[k] = float(np.mean(agree))
+        ses[k] = float(np.std(agree, ddof=1) / math.sqrt(len(agree)))
+    return means, ses
+
+
+def _one_se(means: dict[int, float], ses: dict[int, float]) -> tuple[int, int]:
+    """(fewest k within one standard error of the most stable, the most stable k)."""
+    best = max(means, key=lambda k: (means[k], -k))
+    return min(k for k in means if means[k] >= means[best] - ses[best]), best
+
+
+def _split_inside(X: np.ndarray, seed: int) -> tuple[int, float]:
+    """How many stable sub-themes one coarse theme holds: (k, z), k = 1 when none.
+
+    The stability rule is applied to the theme's own answers; the chosen split is kept only
+    when it is K_SPLIT_Z standard errors more reproducible than the same k-means split of a
+    Gaussian cloud with the theme's mean and covariance (a single theme with no inner
+    structure, elongated as the real one is).
+    """
+    m = len(X)
+    ks = [k for k in (2, 3, 4, 5, 6, 8, 10, 12, 15, 18, 22, 26, 30, 35, 40) if k <= m // K_SUB_MIN]
+    if len(ks) < 2:
+        return 1, 0.0
+    means, ses = _stability(X, ks, seed)
+    if len(means) < 2:
+        return 1, 0.0
+    kc, _ = _one_se(means, ses)
+    rng = np.random.default_rng(seed + 7)
+    G = rng.multivariate_normal(X.mean(axis=0), np.cov(X, rowvar=False), size=m, method="eigh")
+    G /= np.maximum(np.linalg.norm(G, axis=1, keepdims=True), 1e-12)
+    gm, gs = _stability(G, [kc], seed + 13)
+    z = (means[kc] - gm[kc]) / max(math.sqrt(ses[kc] ** 2 + gs[kc] ** 2), 1e-3)
+    return (kc if z > K_SPLIT_Z else 1), float(z)
 
 
 def choose_k(
     V: np.ndarray, *, seed: int = 0, max_themes: int | None = None, n_total: int | None = None
 ) -> tuple[int, dict[int, float], str]:
-    """Pick the number of themes by stability: the fewest themes that are reproducible.
+    """Pick the number of themes by stability, looking inside coarse splits for finer themes.
 
-    For each candidate k, two random 80% subsamples of a sample (at most 3,000 answers) are
-    clustered separately and their partitions of the whole sample compared with the adjusted
-    Rand index; repeated 8 times (Ben-Hur, Elisseeff and Guyon 2002). Themes that are real come back whatever the sample; arbitrary cuts do
-    not. The chosen k is the smallest whose mean agreement is within one standard error of
-    the best (the "one-standard-error" rule), which prefers fewer, broader themes when the
-    data cannot tell them apart. Returns (k, {k: mean agreement}, description).
+    Stability (Ben-Hur, Elisseeff and Guyon 2002): for each candidate k, two random 80%
+    subsamples of a sample (at most 3,000 answers) are clustered separately and their
+    partitions of the whole sample compared with the adjusted Rand index, 8 times. Themes that
+    are real come back whatever the sample; arbitrary cuts do not. The first choice k0 is the
+    smallest k whose mean agreement is within one standard error of the best (the
+    "one-standard-error" rule), which prefers fewer, broader themes when the data cannot tell
+    them apart.
+
+    A very stable partition into a few themes (k0 <= 4) is often only the coarsest level of
+    a hierarchy (two kinds of respondent, two domains), and the rule would stop there. So each
+    of those k0 themes is examined in turn: the same stability rule is applied to its own
+    answers, and its best split is kept only if it is clearly more reproducible (3 standard
+    errors) than the same split of a structureless Gaussian cloud of the theme's own shape
+    (mean and covariance), the reference distribution of SigClust (Liu et al. 2008). The
+    number of themes is then the sum over the coarse themes (1 for one that does not split),
+    at most min(100, sqrt(n)); this descent happens only when the themes that split hold more
+    than half of the sample (a lone divisible theme among flat ones is more likely chance). Returns (k, {k: mean agreement}, description).
     """
     n = n_total or len(V)
     grid = _k_grid(n, max_themes)
@@ -406,42 +500,39 @@ def choose_k(
     S = V if len(V) <= K_SAMPLE else V[rng.choice(len(V), K_SAMPLE, replace=False)]
     S = S.astype(np.float64)  # k-means++ is much slower on float32 (chunked upcasting)
     m = len(S)
-    subsamples = [
-        (
-            rng.choice(m, _subsample_size(m), replace=False),
-            rng.choice(m, _subsample_size(m), replace=False),
-        )
-        for _ in range(K_REPEATS)
-    ]
-    ks = [k for k in grid if k < _subsample_size(m)]
-
-    def agreement(job: tuple[int, int]) -> float:
-        k, r = job
-        a, b = subsamples[r]
-        pa = KMeans(k, n_init=1, max_iter=50, random_state=seed + r).fit(S[a]).predict(S)
-        pb = KMeans(k, n_init=1, max_iter=50, random_state=seed + 99 + r).fit(S[b]).predict(S)
-        return float(adjusted_rand_score(pa, pb))
-
-    # Many small fits: one OpenMP thread each, run side by side (k-means releases the GIL).
-    # Every job has its own fixed seed, so the result does not depend on scheduling.
-    jobs = [(k, r) for k in ks for r in range(K_REPEATS)]
-    with threadpool_limits(1), ThreadPoolExecutor(max_workers=_workers()) as pool:
-        results = dict(zip(jobs, pool.map(agreement, jobs), strict=True))
-    means: dict[int, float] = {}
-    ses: dict[int, float] = {}
-    for k in ks:
-        agree = [results[(k, r)] for r in range(K_REPEATS)]
-        means[k] = float(np.mean(agree))
-        ses[k] = float(np.std(agree, ddof=1) / math.sqrt(len(agree)))
+    means, ses = _stability(S, grid, seed)
     if not means:
         return grid[0], {}, "sample too small to compare; smallest candidate"
-    best = max(means, key=lambda k: (means[k], -k))
-    chosen = min(k for k in means if means[k] >= means[best] - ses[best])
+    chosen, best = _one_se(means, ses)
     desc = (
         f"stability: fewest themes (of {min(means)}..{max(means)}) whose k-means partitions of "
         f"random 80% subsamples agree (adjusted Rand index) within one standard error of the "
         f"most stable k ({best}); sample of {m} answers, {K_REPEATS} repeats"
     )
+    cap = _total_cap(n, max_themes)
+    if chosen <= K_COARSE and cap > chosen:
+        lab = _kmeans(S, chosen, seed)
+        parts = [_split_inside(S[lab == c], seed + 1000 * (c + 1)) for c in range(chosen)]
+        sizes = np.bincount(lab, minlength=chosen)
+        # Descend only when most answers sit in themes that clearly split: a lone divisible
+        # theme among flat ones is more likely chance than a level of a hierarchy.
+        if sizes[[k > 1 for k, _ in parts]].sum() * 2 <= m:
+            parts = [(1, z) for _, z in parts]
+        refined = min(cap, sum(k for k, _ in parts))
+        if refined > chosen:
+            desc += (
+                f"; each of those {chosen} broad themes was then tested for stable sub-themes "
+                f"(the same rule on its own answers, kept only when clearly more reproducible "
+                f"than splitting a structureless cloud of the same shape), giving "
+                f"{'+'.join(str(k) for k, _ in parts)} = {refined} themes"
+                + (f" (at most {cap})" if refined == cap else "")
+            )
+            chosen = refined
+        else:
+            desc += (
+                f"; none of the {chosen} broad themes has stable sub-themes (each checked "
+                f"against splitting a structureless cloud of the same shape)"
+            )
     return chosen, {k: round(v, 4) for k, v in means.items()}, desc
 
 

@@ -31,7 +31,7 @@ STATUSES = {"draft", "submitted"}
 
 @dataclass
 class RowProblem:
-    where: str  # "row 7" (CSV, counting the header as row 1) or "record 3" (JSON)
+    where: str  # "row 7" (CSV, as a spreadsheet numbers rows: header row 1) or "record 3" (JSON)
     message: str
 
     def __str__(self) -> str:
@@ -69,19 +69,33 @@ def read_records(path: Path, bank: Bank) -> list[dict]:
     return _Builder(bank).build(path, rows)
 
 
+REQUIRED_COLUMNS = ("respondent", "question", "answer")
+
+# A long answer pasted into a spreadsheet easily passes the csv module's 128 KiB default.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise BadImport(path, [RowProblem("row 1", "the file is empty: expected a header row")])
+    header = [name.strip() for name in reader.fieldnames]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise BadImport(path, [RowProblem("row 1", f"the header has no {', '.join(missing)} column "
+                                                   f"(it needs {', '.join(REQUIRED_COLUMNS)})")])
     rows = []
+    number = 1  # rows as a spreadsheet numbers them: the header is row 1, whatever newlines cells hold
     try:
-        for row in reader:
-            where = f"row {reader.line_num}"
+        for number, row in enumerate(reader, start=2):
+            where = f"row {number}"
             if None in row:
                 raise BadImport(path, [RowProblem(where, "has more cells than the header")])
-            rows.append((where, {k.strip(): (v or "") for k, v in row.items() if k is not None}))
+            if any(v is None for v in row.values()):
+                raise BadImport(path, [RowProblem(where, "has fewer cells than the header")])
+            rows.append((where, {k.strip(): v for k, v in row.items()}))
     except csv.Error as exc:
-        raise BadImport(path, [RowProblem(f"row {reader.line_num}", f"is not valid CSV: {exc}")]) from None
+        raise BadImport(path, [RowProblem(f"row {number + 1}", f"is not valid CSV: {exc}")]) from None
     return rows
 
 

@@ -1,8 +1,14 @@
 """From the store to themes and back: one analysis run over a consultation.
 
 The analysis itself (``consult.analysis``) only sees lists of strings; this module reads the
-answers, honours staff curation (exclusions are already out of ``answers_to``; manual
-placements are pinned), and stores the run so the report and the browser can read it.
+answers, honours staff curation, and stores the run so the report and the browser can read it:
+
+- responses staff excluded are already left out by ``Store.answers_to``;
+- answers staff placed in a theme are pinned there (placed in "Other": kept out of every theme);
+- a theme staff renamed, or made by a split, lends its label to the new theme that holds most
+  of the same answers, so curation survives a re-run;
+- e-mail addresses, phone numbers and postcodes are taken out of the text the themes are found
+  in, so that no label or key term can carry contact details.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from consult import __version__
 from consult.analysis import METHOD, analyse_texts, link_themes
 from consult.questions import Bank
 from consult.store import Store
+from consult.text import strip_contacts
 
 NON_ANSWER_LABEL = "No substantive answer"
 OTHER_LABEL = "Other"
@@ -36,10 +43,17 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
 
         answers = store.answers_to(question.id, consultation_id=bank.id, submitted_only=not include_drafts)
         respondents = [rid for rid, _ in answers]
-        texts = [text for _, text in answers]
+        texts = [strip_contacts(text) for _, text in answers]
         placed = store.placements(question.id)
         pinned = {i: placed[rid] for i, rid in enumerate(respondents) if rid in placed}
+        to_other = {i for i, label in pinned.items() if label.casefold() in RESERVED_LABELS}
+        pinned = {i: label for i, label in pinned.items() if i not in to_other}
         result = analyse_texts(texts, themes=themes, seed=seed, pinned=pinned, progress=step)
+        if to_other:
+            _move_to_other(result, to_other)
+        previous = store.latest_run(bank.id)
+        if previous is not None:
+            _carry_labels(result, respondents, store.staff_named_themes(previous.id, question.id))
         per_question[question.id] = result
         total = len(texts)
         summary["questions"][question.id] = {
@@ -81,11 +95,48 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
                           themes=stored)
 
 
+RESERVED_LABELS = {OTHER_LABEL.casefold(), NON_ANSWER_LABEL.casefold(), TOO_FEW_LABEL.casefold()}
+
+
+def _move_to_other(result, indices: set[int]) -> None:
+    """Answers staff put in "Other" stay there, whatever the analysis found."""
+    for theme in result.themes:
+        theme.members = [i for i in theme.members if i not in indices]
+        theme.secondary = [i for i in theme.secondary if i not in indices]
+        theme.representatives = [i for i in theme.representatives if i not in indices]
+    result.themes = [t for t in result.themes if t.members]
+    result.other = sorted(set(result.other) | (indices - set(result.non_answers)))
+
+
+def _carry_labels(result, respondents: list[str], named: list[tuple[str, set[str]]]) -> None:
+    """Give each staff-chosen label to the new theme sharing most of its answers.
+
+    A match needs more than half of the staff theme's answers in the new theme, and more than
+    half of the new theme's answers from the staff theme, so that a label only follows a theme
+    that is recognisably the same. Pinned themes already carry their staff label.
+    """
+    taken = {t.label.casefold() for t in result.themes if t.pinned}
+    for label, members in named:
+        if label.casefold() in taken or not members:
+            continue
+        best, best_overlap = None, 0
+        for theme in result.themes:
+            if theme.pinned:
+                continue
+            ids = {respondents[i] for i in theme.members}
+            overlap = len(ids & members)
+            if overlap * 2 > len(members) and overlap * 2 > len(ids) and overlap > best_overlap:
+                best, best_overlap = theme, overlap
+        if best is not None:
+            best.label = label
+            best.pinned = True  # one staff label per theme
+            taken.add(label.casefold())
+
+
 def describe(terms: list[str]) -> str:
-    """A one-line description of a theme from its key terms."""
-    if not terms:
+    """A one-line description of a theme from its key terms, saying plainly what it is."""
+    shown = [t for t in terms if t][:4]
+    if not shown:
         return ""
-    shown = terms[:4]
-    if len(shown) == 1:
-        return f"Answers about {shown[0]}."
-    return f"Answers about {', '.join(shown[:-1])} and {shown[-1]}."
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"Answers in this theme most often mention {listed}."

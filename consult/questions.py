@@ -429,11 +429,21 @@ def load_bank(path: str | os.PathLike) -> Bank:
     """Read and validate a bank; raise :class:`BankError` listing every problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise BankError([Problem(str(path), None, "(file)", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BankError([Problem(str(path), None, "(file)", f"cannot be read: {exc}")]) from None
+    except IsADirectoryError:
+        raise BankError([Problem(str(path), None, "(file)", "is a folder, not a bank file")]) from None
+    except OSError as exc:
+        raise BankError([Problem(str(path), None, "(file)", f"cannot be read: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BankError([Problem(str(path), line, "(file)", "is not UTF-8 text: save it as UTF-8")]) from None
+    if not text.strip():
+        raise BankError([Problem(str(path), None, "(file)", "is empty: a bank needs [consultation] and "
+                                                            "[[section]] tables")]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -55,6 +55,11 @@ _PHONE = re.compile(
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 
 
+def strip_contacts(text: str) -> str:
+    """The text with e-mail addresses, UK phone numbers and postcodes removed outright."""
+    return _POSTCODE.sub(" ", _PHONE.sub(" ", _EMAIL.sub(" ", text)))
+
+
 def redact(text: str) -> str:
     """Replace e-mail addresses, UK phone numbers and postcodes with placeholders."""
     text = _EMAIL.sub("[email removed]", text)

@@ -367,3 +367,59 @@ def test_short_non_answers_in_other_words(text):
 ])
 def test_answers_that_start_like_non_answers_are_kept(text):
     assert not is_non_answer(text)
+
+
+def _planted_words(rng: np.random.Generator, n: int, used: set[str]) -> list[str]:
+    """Made-up words (consonant-vowel syllables), distinct across calls sharing ``used``."""
+    out: list[str] = []
+    while len(out) < n:
+        word = "".join(
+            rng.choice(list("bcdfghjklmnprstvz")) + rng.choice(list("aeiou")) for _ in range(3)
+        )
+        if word not in used:
+            used.add(word)
+            out.append(word)
+    return out
+
+
+def _hierarchical(n: int, n_broad: int, n_fine: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Planted two-level topics: each answer takes 3-5 words of its broad topic's vocabulary
+    (which dominates), 2-3 of its sub-topic's and 2-5 common words."""
+    rng = np.random.default_rng(seed)
+    used: set[str] = set()
+    common = _planted_words(rng, 150, used)
+    broad = [_planted_words(rng, 40, used) for _ in range(n_broad)]
+    fine = [[_planted_words(rng, 20, used) for _ in range(n_fine)] for _ in range(n_broad)]
+    texts, truth = [], []
+    for i in range(n):
+        b, f = i % n_broad, (i // n_broad) % n_fine
+        toks = (
+            list(rng.choice(broad[b], rng.integers(3, 6)))
+            + list(rng.choice(fine[b][f], rng.integers(2, 4)))
+            + list(rng.choice(common, rng.integers(2, 6)))
+        )
+        rng.shuffle(toks)
+        texts.append(" ".join(toks))
+        truth.append(f"{b}.{f}")
+    return texts, truth
+
+
+def test_auto_looks_inside_a_dominant_coarse_split():
+    # 4 broad topics x 6 sub-topics: the 4-way split is the most stable partition, but each
+    # broad topic is itself clearly divisible, so "auto" must not stop at 4.
+    texts, truth = _hierarchical(1200, 4, 6)
+    qa = analyse_texts(texts, themes="auto", seed=0)
+    assert 16 <= qa.k_chosen <= 30
+    assert len(qa.themes) >= 12
+    assert "sub-themes" in qa.k_criterion
+    assert purity(qa, truth) > 0.8
+
+
+def test_auto_keeps_three_clear_topics_without_sub_structure():
+    # 3 planted topics among common words, no structure inside: sub-splits are no more
+    # reproducible than those of a structureless cloud, so "auto" stays at 3.
+    texts, truth = _hierarchical(600, 3, 1, seed=1)
+    qa = analyse_texts(texts, themes="auto", seed=0)
+    assert qa.k_chosen == 3
+    assert len(qa.themes) == 3
+    assert purity(qa, truth) > 0.95

@@ -231,3 +231,49 @@ def test_question_answer_helpers_define_one_stored_form():
     assert multi.validate_answer("Mentoring\nHousing") is not None  # not in bank order
     assert scale.validate_answer("0") is not None and scale.validate_answer("") is None
     assert multi.answer_values("Housing\nGone") == ["Housing", "Gone"]
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text('respondent,question,answer\nr1,design.experience,"Line one\nline two\nline three"\n'
+                   "r2,design.nope,x\n")
+    result = run("import", src, "--db", tmp_path / "r.db")
+    assert result.exit_code == 2 and "row 3: unknown question id 'design.nope'" in result.output
+
+
+def test_header_must_name_the_answer_columns_and_rows_must_be_whole(tmp_path):
+    db = tmp_path / "r.db"
+    no_answer = tmp_path / "a.csv"
+    no_answer.write_text("respondent,question\nr1,design.experience\n")
+    result = run("import", no_answer, "--db", db)
+    assert result.exit_code == 2 and "row 1: the header has no answer column" in result.output
+    short = tmp_path / "b.csv"
+    short.write_text("respondent,question,answer\nr1,design.experience\n")
+    result = run("import", short, "--db", db)
+    assert result.exit_code == 2 and "row 2: has fewer cells than the header" in result.output
+
+
+def test_a_very_long_answer_imports_from_csv(tmp_path):
+    src, db = tmp_path / "long.csv", tmp_path / "r.db"
+    long_answer = "word " * 40_000
+    src.write_text(f"respondent,question,answer\nr1,design.experience,{long_answer}\n")
+    assert run("import", src, "--db", db).exit_code == 0
+    assert Store(db).answers("r1")["design.experience"] == long_answer
+
+
+def test_commands_that_read_refuse_a_database_that_does_not_exist(tmp_path):
+    for command in (["analyse"], ["themes"], ["export"], ["report", "--out", str(tmp_path / "r.html")]):
+        result = run(*command, "--db", tmp_path / "typo.db")
+        assert result.exit_code == 2, command
+        assert "no database at" in result.output
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_unwritable_output_is_refused_before_any_work(tmp_path):
+    db = tmp_path / "demo.db"
+    run("demo", "--db", db)
+    result = run("analyse", "--db", db, "--json", tmp_path / "missing" / "x.json")
+    assert result.exit_code == 2 and "folder" in result.output
+    assert Store(db).runs("localising-justice") == []
+    result = run("export", "--db", db, "--out", tmp_path / "missing" / "x.csv")
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -178,3 +178,17 @@ def test_malformed_bank_never_starts_the_app(tmp_path):
     assert result.exit_code == 2
     assert "section" in result.output
     assert not (tmp_path / "r.db").exists()
+
+
+def test_empty_and_non_utf8_files_are_explained(tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'[consultation]\nid = "x"\ntitle = "Caf\xe9"\n')
+    with pytest.raises(BankError) as raised:
+        load_bank(empty)
+    assert "is empty" in str(raised.value)
+    with pytest.raises(BankError) as raised:
+        load_bank(latin)
+    problem = raised.value.problems[0]
+    assert problem.line == 3 and "UTF-8" in problem.message

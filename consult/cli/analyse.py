@@ -12,7 +12,15 @@ from rich.table import Table
 from rich.text import Text
 
 from consult.cli import cli
-from consult.cli.common import UsageProblem, bank_option, db_option, open_bank, open_store
+from consult.cli.common import (
+    UsageProblem,
+    bank_option,
+    db_option,
+    open_bank,
+    open_store,
+    plural,
+    writable,
+)
 from consult.text import clean, one_line
 
 
@@ -48,6 +56,12 @@ def analyse_with_progress(store, bank, *, quiet: bool, **options) -> int:
         return run_analysis(store, bank, progress=progress, **options)
 
 
+def check_questions(bank, question_ids) -> None:
+    unknown = [q for q in question_ids if not bank.has_question(q)]
+    if unknown:
+        raise UsageProblem(f"no question {unknown[0]!r} in {bank.path.name}; see `consult questions show`")
+
+
 @cli.command()
 @db_option
 @bank_option
@@ -66,10 +80,10 @@ def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, json
     Earlier runs are kept. Staff placements made in `consult browse` are honoured.
     """
     bank = open_bank(bank_path)
-    unknown = [q for q in question_ids if not bank.has_question(q)]
-    if unknown:
-        raise UsageProblem(f"no question {unknown[0]!r} in {bank.path.name}; see `consult questions show`")
-    store = open_store(db_path, bank)
+    check_questions(bank, question_ids)
+    if json_out:
+        writable(json_out)
+    store = open_store(db_path, bank, create=False)
     run_id = analyse_with_progress(store, bank, quiet=quiet, question_ids=list(question_ids) or None,
                                    themes=themes, seed=seed, include_drafts=include_drafts)
     if json_out:
@@ -82,7 +96,8 @@ def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, json
     if not quiet:
         run = store.latest_run(bank.id)
         found = sum(1 for t in store.themes(run_id) if t.kind == "theme")
-        click.echo(f"Analysis run {run_id}: {found} themes over {len(run.params['questions'])} questions."
+        click.echo(f"Analysis run {run_id}: {plural(found, 'theme')} over "
+                   f"{plural(len(run.params['questions']), 'question')}."
                    f" See them with: consult themes" + (f" --db {db_path}" if db_path else ""))
 
 
@@ -94,20 +109,30 @@ def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, json
 def themes(db_path, bank_path, question_ids, run_id) -> None:
     """Show the themes of the latest analysis run, question by question."""
     bank = open_bank(bank_path)
-    store = open_store(db_path, bank)
-    run = next((r for r in store.runs(bank.id) if r.id == run_id), None) if run_id else store.latest_run(bank.id)
-    if run is None:
-        raise UsageProblem("no analysis run yet: run `consult analyse` first" if not run_id
-                           else f"no analysis run {run_id}")
+    check_questions(bank, question_ids)
+    store = open_store(db_path, bank, create=False)
+    if run_id is None:
+        run = store.latest_run(bank.id)
+        if run is None:
+            raise UsageProblem("no analysis run yet: run `consult analyse` first")
+    else:
+        run = next((r for r in store.runs(bank.id) if r.id == run_id), None)
+        if run is None:
+            raise UsageProblem(f"no analysis run {run_id}")
     console = Console(highlight=False)
-    console.print(Text(f"Run {run.id}, {run.created_at}, {run.method}", style="dim"))
+    chosen = run.params.get("themes", "auto")
+    console.print(Text(f"Run {run.id}, {run.created_at}; themes: {chosen}, seed {run.params.get('seed', 0)}",
+                       style="dim"))
     summary = run.summary.get("questions", {})
     for question in bank.questions:
         if question_ids and question.id not in question_ids or question.id not in summary:
             continue
         facts = summary[question.id]
-        table = Table(title=Text(f"{question.id}: {question.text}"), title_justify="left",
-                      expand=True, show_lines=False)
+        title = Text(f"{question.id}: {question.text}")
+        if not facts["answered"]:
+            console.print(title, Text("  nobody answered", style="dim"))
+            continue
+        table = Table(title=title, title_justify="left", expand=True, show_lines=False)
         table.add_column("Theme", ratio=3)
         table.add_column("Size", justify="right")
         table.add_column("Share", justify="right")
@@ -115,14 +140,23 @@ def themes(db_path, bank_path, question_ids, run_id) -> None:
         table.add_column("Representative answer", ratio=5)
         for theme in store.themes(run.id, question.id):
             members = store.theme_members(theme.id, primary_only=True)
-            quote = one_line(members[0].text, 120) if members else ""
+            # With too few answers for themes, every answer is listed: there are at most four.
+            shown = members if facts.get("too_few") else members[:1]
+            quotes = Text("\n").join(Text(one_line(m.text, 120), style="italic") for m in shown)
             style = "" if theme.kind == "theme" else "dim"
             table.add_row(Text(clean(theme.label), style=style or "bold"), str(theme.size),
-                          f"{theme.share:.0%}", Text(clean(", ".join(theme.terms[:6]))),
-                          Text(quote, style="italic"))
+                          f"{theme.share:.0%}", Text(clean(", ".join(theme.terms[:6]))), quotes)
         console.print(table)
         note = f"{facts['answered']} answered"
         if facts.get("too_few"):
             note += "; too few answers to find themes"
         console.print(Text(note, style="dim"))
         console.print()
+    recurring = [link for link in run.summary.get("recurring", [])
+                 if not question_ids or {link.get("question_a"), link.get("question_b")} & set(question_ids)]
+    if recurring:
+        console.print(Text("Themes that recur across questions", style="bold"))
+        for link in recurring:
+            console.print(Text(f"  {clean(str(link.get('label_a')))} ({link.get('question_a')})  ~  "
+                               f"{clean(str(link.get('label_b')))} ({link.get('question_b')})  "
+                               f"similarity {float(link.get('similarity', 0)):.2f}"))

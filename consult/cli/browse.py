@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from consult.cli import cli
-from consult.cli.common import UsageProblem, bank_option, db_option, open_bank
-from consult.store import Store, default_db_path
+from consult.cli.common import bank_option, db_option, need_terminal, open_bank, open_store
 
 
 @cli.command()
@@ -22,11 +21,9 @@ def browse(db_path: Path | None = None, bank_path: Path | None = None, user: str
     Read-only until you take a curation action; opening an answer records that you have read it.
     """
     bank = open_bank(bank_path)
-    path = db_path or default_db_path()
-    if not path.exists():
-        raise UsageProblem(f"no database at {path}: nothing to browse yet")
-    store = Store(path)
-    if store.scalar("SELECT 1 FROM consultations WHERE id = ?", (bank.id,)) is None:
+    need_terminal("browse")
+    store = open_store(db_path, create=False)
+    if not store.has_consultation(bank.id):
         store.sync_bank(bank)
     from consult.tui.browse.app import default_user, make_browse_app
 

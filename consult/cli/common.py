@@ -29,23 +29,53 @@ class ConsultGroup(click.Group):
         except BankError as exc:
             lines = [str(p) for p in exc.problems]
             click.echo("\n".join(lines), err=True)
-            raise UsageProblem(f"the question bank has {len(lines)} problem(s); nothing was started") from None
+            raise UsageProblem(f"the question bank has {len(lines)} problem(s)") from None
         except StoreError as exc:
             raise UsageProblem(str(exc)) from None
+        except OSError as exc:  # a file we were asked to read or write: say which, and why
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise UsageProblem(f"{where}{exc.strerror or exc}") from None
         except KeyboardInterrupt:
             click.echo("", err=True)
             sys.exit(130)
 
+    def main(self, *args, **kwargs):
+        """Usage errors in one line, like every other error: ``consult: <what> (see --help)``."""
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "consult"
+            click.echo(f"consult: {exc.format_message()} (see `{command} --help`)", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+
+
+def _root_default(name: str):
+    """Take --db/--bank given before the subcommand (``consult --db x.db analyse``) as default."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value is None and ctx.find_root().obj:
+            return ctx.find_root().obj.get(name)
+        return value
+
+    return callback
+
 
 def db_option(f):
     return click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default=None, envvar="CONSULT_DB", show_envvar=True,
+                        default=None, envvar="CONSULT_DB", show_envvar=True, callback=_root_default("db"),
                         help="Database file [default: ./responses.db]")(f)
 
 
 def bank_option(f):
     return click.option("--bank", "bank_path", type=click.Path(dir_okay=False, path_type=Path),
                         default=None, envvar="CONSULT_BANK", show_envvar=True,
+                        callback=_root_default("bank"),
                         help="Question bank (TOML) [default: the bundled Localising justice bank]")(f)
 
 
@@ -53,9 +83,38 @@ def open_bank(bank_path: Path | None) -> Bank:
     return load_bank(bank_path or default_bank_path())
 
 
-def open_store(db_path: Path | None, bank: Bank | None = None) -> Store:
-    """Open (creating if needed) the database and record the bank's questions in it."""
-    store = Store(db_path or default_db_path())
+def open_store(db_path: Path | None, bank: Bank | None = None, *, create: bool = True) -> Store:
+    """Open the database and record the bank's questions in it.
+
+    Commands that only read (analyse, themes, export, report, browse) pass ``create=False``, so
+    that a mistyped ``--db`` is an error rather than a new, empty database.
+    """
+    path = db_path or default_db_path()
+    if not create and not path.exists():
+        raise UsageProblem(f"no database at {path}: `consult answer`, `consult import` or "
+                           "`consult demo` creates one")
+    store = Store(path)
     if bank is not None:
         store.sync_bank(bank)
     return store
+
+
+def writable(path: Path) -> Path:
+    """Check, before any work is done, that a file can be written at ``path``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageProblem(f"cannot write {path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageProblem(f"cannot write {path}: it is a folder")
+    return path
+
+
+def need_terminal(command: str) -> None:
+    """The TUIs draw on a terminal; without one they would hang writing escape codes."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageProblem(f"`consult {command}` needs a terminal (stdin and stdout must be a TTY)")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 question``, ``2 questions``."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -11,9 +12,19 @@ from pathlib import Path
 import click
 
 from consult.cli import cli
-from consult.cli.common import UsageProblem, bank_option, db_option, open_bank, open_store
+from consult.cli.common import (
+    UsageProblem,
+    bank_option,
+    db_option,
+    open_bank,
+    open_store,
+    plural,
+    writable,
+)
 from consult.importer import BadImport, read_records
 from consult.text import clean
+
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def _load(path: Path, db_path: Path | None, bank_path: Path | None, source: str) -> tuple[int, int]:
@@ -42,7 +53,8 @@ def import_(file: Path, db_path: Path | None, bank_path: Path | None) -> None:
     adds nothing.
     """
     respondents, added = _load(file, db_path, bank_path, "import")
-    click.echo(f"Imported {file}: {respondents} respondents, {added} new or changed answers.")
+    click.echo(f"Imported {file}: {plural(respondents, 'respondent')}, "
+               f"{plural(added, 'new or changed answer')}.")
 
 
 @cli.command()
@@ -58,7 +70,9 @@ def export(db_path: Path | None, bank_path: Path | None, fmt: str, out: Path | N
     The theme is the answer's theme in the latest analysis run (empty if none).
     """
     bank = open_bank(bank_path)
-    store = open_store(db_path, bank)
+    if out:
+        writable(out)
+    store = open_store(db_path, bank, create=False)
     run = store.latest_run(bank.id)
     themes = store.answer_themes(run.id) if run else {}
     rows = []
@@ -75,8 +89,10 @@ def export(db_path: Path | None, bank_path: Path | None, fmt: str, out: Path | N
         rows = [{**r, "answer": clean(r["answer"]), "theme": clean(r["theme"])} for r in rows]
     try:
         if fmt == "json":
-            json.dump(rows, stream, ensure_ascii=False, indent=2)
-            stream.write("\n")
+            # json leaves C1 controls and DEL raw; escaping them keeps the exact text but no
+            # byte of it can act on a terminal that displays the file.
+            text = json.dumps(rows, ensure_ascii=False, indent=2)
+            stream.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
         else:
             writer = csv.DictWriter(stream, fieldnames=["respondent", "question", "answer", "theme"])
             writer.writeheader()
@@ -100,7 +116,8 @@ def demo(db_path: Path | None, bank_path: Path | None) -> None:
     with resources.as_file(sample) as path:
         respondents, added = _load(path, db_path, bank_path, "demo")
     db = db_path or "responses.db"
-    click.echo(f"Loaded {respondents} invented responses ({added} answers) into {db}.\n"
+    loaded = f"{added} answers" if added else "already loaded: nothing new"
+    click.echo(f"Loaded {respondents} invented responses ({loaded}) into {db}.\n"
                f"Next: consult analyse --db {db} && consult themes --db {db}\n"
                f"      consult report --db {db} --out report.html\n"
                f"      consult browse --db {db}")

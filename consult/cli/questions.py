@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -54,7 +55,8 @@ def show(file: Path | None, as_json: bool) -> None:
                 for s in bank.sections for q in s.questions]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    console = Console(highlight=False)
+    # On a terminal, wrap to its width; into a file or a pipe, one line per question.
+    console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     console.print(Text(bank.title, style="bold"), Text(f"  {bank.publisher}, {bank.date}", style="dim"))
     number = 0
     for section in bank.sections:

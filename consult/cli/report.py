@@ -7,17 +7,8 @@ from pathlib import Path
 import click
 
 from consult.cli import cli
-from consult.cli.common import UsageProblem, bank_option, db_option, open_bank, open_store
-
-
-def _analyse(store, bank, *, quiet: bool, include_drafts: bool) -> int:
-    try:
-        import consult.pipeline  # noqa: F401  (the analysis may not be installed in this build)
-        from consult.cli.analyse import analyse_with_progress
-    except ImportError:
-        raise UsageProblem("no analysis has been run yet, and it cannot be run from here: "
-                           "run `consult analyse` first") from None
-    return analyse_with_progress(store, bank, quiet=quiet, include_drafts=include_drafts)
+from consult.cli.analyse import analyse_with_progress
+from consult.cli.common import UsageProblem, bank_option, db_option, open_bank, open_store, writable
 
 
 @cli.command()
@@ -42,15 +33,17 @@ def report(db_path, bank_path, out: Path, fmt: str | None, include_drafts: bool,
     fmt = fmt or format_for(out)
     if fmt is None:
         raise UsageProblem(f"cannot tell the format of {out.name}: use a .html or .md name, or --format")
-    if out.parent and not out.parent.exists():
-        raise UsageProblem(f"cannot write {out}: folder {out.parent} does not exist")
+    writable(out)
     bank = open_bank(bank_path)
-    store = open_store(db_path, bank)
+    store = open_store(db_path, bank, create=False)
     run = store.latest_run(bank.id)
-    if run is None and store.respondents(bank.id):
+    if store.respondents(bank.id) and (run is None or run.params.get("include_drafts", False) != include_drafts):
+        # The themes must be found in the same responses the report counts.
         if not quiet:
-            click.echo("No analysis has been run yet: finding themes first.", err=True)
-        _analyse(store, bank, quiet=quiet, include_drafts=include_drafts)
+            why = "No analysis has been run yet" if run is None else (
+                "The latest analysis " + ("left drafts out" if include_drafts else "included drafts"))
+            click.echo(f"{why}: finding themes first.", err=True)
+        analyse_with_progress(store, bank, quiet=quiet, include_drafts=include_drafts)
     data = build_report(store, bank, include_drafts=include_drafts)
     try:
         write_report(data, out, fmt)

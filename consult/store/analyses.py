@@ -152,3 +152,17 @@ class AnalysesMixin:
                           " JOIN themes t ON t.id = m.theme_id WHERE t.run_id = ? AND m.is_primary = 1",
                           (run_id,))
         return {(r["respondent_id"], r["question_id"]): themes[r["theme_id"]] for r in rows}
+
+    def staff_named_themes(self, run_id: int, question_id: str) -> list[tuple[str, set[str]]]:
+        """Themes of a run whose label staff chose (renamed, or made by a split), with the
+        respondents in each; the next analysis gives their label to the theme that matches."""
+        renamed = {r[0] for r in self.query(
+            "SELECT json_extract(detail, '$.theme_id') FROM curation_log WHERE action = 'rename_theme'")}
+        found = []
+        for theme in self.themes(run_id, question_id):
+            if theme.kind != "theme" or (theme.id not in renamed and theme.created_by != "staff"):
+                continue
+            members = {r[0] for r in self.query(
+                "SELECT respondent_id FROM theme_members WHERE theme_id = ? AND is_primary = 1", (theme.id,))}
+            found.append((theme.label, members))
+        return found

@@ -79,6 +79,9 @@ class ResponsesMixin:
                     for i, (s, q) in enumerate((s, q) for s in bank.sections for q in s.questions)]
             self.db["questions"].upsert_all(rows, pk=("consultation_id", "id"))
 
+    def has_consultation(self, consultation_id: str) -> bool:
+        return self.scalar("SELECT 1 FROM consultations WHERE id = ?", (consultation_id,)) is not None
+
     def _code_hash(self, code: str) -> str:
         salt = self.scalar("SELECT value FROM settings WHERE key = 'code_salt'")
         if salt is None:
