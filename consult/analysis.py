@@ -30,6 +30,7 @@ import math
 import os
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import normalize
@@ -748,6 +750,17 @@ def analyse_texts(
     a theme with exactly that label and are never moved. ``embedder`` lets a caller supply a
     space fitted on more answers (e.g. all questions); by default one is fitted on ``texts``.
     """
+    # Duplicate answers make k-means warn that it found fewer distinct clusters than asked,
+    # and an all-zero column makes the SVD divide by zero; both are handled below (tiny
+    # clusters go to "other"), so the warnings would only alarm the person running it.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+        return _analyse_texts(texts, themes=themes, seed=seed, max_themes=max_themes, pinned=pinned,
+                              progress=progress, embedder=embedder)
+
+
+def _analyse_texts(texts, *, themes, seed, max_themes, pinned, progress, embedder) -> QuestionAnalysis:
 
     def report(stage: str, frac: float) -> None:
         if progress is not None:

@@ -8,7 +8,7 @@ own module with its ``.tcss`` beside it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.app import App
@@ -16,9 +16,39 @@ from textual.binding import Binding
 
 from consult.questions import Bank, Section
 from consult.store import Respondent, Store, normalise_code
+from consult.text import clean
 from consult.tui.answer.commands import AnswerCommands
 
 HERE = Path(__file__).parent
+
+# How long a missing item's description may be in the confirmation and the review header.
+MISSING_LABEL_CHARS = 52
+
+
+def filled(value) -> bool:
+    """True if a profile value counts as given: text with something in it, a non-empty list."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple, set, dict)):
+        return bool(value)
+    return value is not None
+
+
+def short(text: str, limit: int = MISSING_LABEL_CHARS) -> str:
+    flat = " ".join(clean(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def submitted_words(stamp: str | None) -> str:
+    """A stored ``submitted_at`` (UTC, ISO) in words, in local time: "14 March 2025 at 14:32"."""
+    if not stamp:
+        return "an earlier date"
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return clean(stamp)
+    local = moment.astimezone()
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
 class AnswerApp(App):
@@ -69,9 +99,9 @@ class AnswerApp(App):
         self.respondent, self.code, self.new_response = respondent, code, True
         self.answers = {}
         self.sub_title = f"Resume code {code}"
+        # No toast: the code is in the profile screen's banner and in the header throughout, and
+        # a toast would sit over the footer (and later the receipt's Save-copy field).
         self.go_profile()
-        self.notify(f"Your resume code is {code}. Note it down: you need it to come back.",
-                    title="Response started", timeout=8)
 
     def _new_respondent(self) -> tuple[Respondent, str]:
         code = self.code_factory() if self.code_factory else None
@@ -90,9 +120,28 @@ class AnswerApp(App):
         self.sub_title = f"Resume code {self.code}"
         self.open_position(respondent.position)
         if respondent.submitted:
-            self.notify("This response was already submitted. You can change it and submit it "
-                        "again.", title="Welcome back", timeout=8)
+            self.notify(self.submitted_notice(), title="Welcome back", timeout=10)
         return True
+
+    def submitted_notice(self) -> str:
+        """What editing a submitted response does (it is the same response, changed in place)."""
+        when = submitted_words(self.respondent.submitted_at if self.respondent else None)
+        return (f"This response was submitted on {when}. Changes you make are saved to it as you "
+                "type; submit again to confirm them and update the submission time.")
+
+    def missing_required(self) -> list[tuple[str, str]]:
+        """Required profile fields and questions still empty, in the order the member meets
+        them: ``(position, description)``, where position is what :meth:`open_position` takes.
+        (The bank format has no required consent items.)"""
+        if self.respondent is None:
+            return []
+        profile = self.refresh_respondent().profile
+        missing = [(f"profile:{f.id}", f"{short(f.text)} (profile)")
+                   for f in self.bank.profile if f.required and not filled(profile.get(f.id))]
+        missing += [(f"question:{q.id}", f"Q{self.numbers[q.id]}. {short(q.text)}")
+                    for q in self.bank.questions
+                    if q.required and not self.answers.get(q.id, "").strip()]
+        return missing
 
     def refresh_respondent(self) -> Respondent:
         assert self.respondent is not None
@@ -133,7 +182,7 @@ class AnswerApp(App):
         elif kind == "review":
             self.go_review()
         elif kind == "profile" or not self.bank.sections:
-            self.go_profile()
+            self.go_profile(focus_field=value or None)
         else:
             self.go_section(self.bank.sections[0].id)
 
@@ -143,12 +192,12 @@ class AnswerApp(App):
             self.pop_screen()
         self.switch_screen(screen)
 
-    def go_profile(self) -> None:
+    def go_profile(self, focus_field: str | None = None) -> None:
         from consult.tui.answer.profile import ProfileScreen
 
         if self.started:
             self.save_position("profile")
-            self._switch(ProfileScreen())
+            self._switch(ProfileScreen(focus_field=focus_field))
 
     def go_section(self, section_id: str, question_id: str | None = None) -> None:
         from consult.tui.answer.section import SectionScreen
@@ -183,21 +232,34 @@ class AnswerApp(App):
             return
         self.flush()
 
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
+        def done(choice: str | None) -> None:
+            if choice == "submit":
                 self.submit()
+            elif choice == "missing":
+                self.go_first_missing()
 
-        self.push_screen(ConfirmSubmitScreen(), done)
+        self.push_screen(ConfirmSubmitScreen(self.missing_required()), done)
 
-    def submit(self) -> None:
+    def go_first_missing(self) -> None:
+        """Open the first required item still empty, with the focus in it."""
+        missing = self.missing_required()
+        if missing:
+            self.open_position(missing[0][0])
+
+    def submit(self) -> bool:
+        """Submit, unless something required is still empty; True if it was submitted."""
         from consult.tui.answer.submit import ReceiptScreen
 
         assert self.respondent is not None
         self.flush()
+        if self.missing_required():
+            self.bell()
+            return False
         self.store.submit(self.respondent.id)
         self.save_position("review")
         self.refresh_respondent()
         self._switch(ReceiptScreen())
+        return True
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:

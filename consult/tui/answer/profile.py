@@ -31,6 +31,10 @@ class ProfileScreen(Screen):
         Binding("ctrl+r", "app.review", "Review", tooltip="See every answer", id="review"),
     ]
 
+    def __init__(self, *, focus_field: str | None = None) -> None:
+        super().__init__()
+        self.focus_field = focus_field
+
     def compose(self) -> ComposeResult:
         app = self.app
         respondent = app.refresh_respondent()
@@ -76,8 +80,15 @@ class ProfileScreen(Screen):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = not self.app.is_headless
-        first = self.query(Input).first()
-        first.focus()
+        target = None
+        if self.focus_field and any(f.id == self.focus_field for f in self.app.bank.profile):
+            target = self.query_one(f"#profile-{css_id(self.focus_field)}")
+        if target is None:
+            self.query(Input).first().focus()
+            return
+        # Sent here to fill in a field (a required one left empty): focus it, in view.
+        target.focus(scroll_visible=False)
+        self.call_after_refresh(target.scroll_visible, animate=False)
 
     # ------------------------------------------------------------------ saving
     def _collect_profile(self) -> dict:

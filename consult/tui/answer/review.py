@@ -48,15 +48,17 @@ class ReviewScreen(Screen):
         app = self.app
         total = len(app.bank.questions)
         answered = sum(1 for q in app.bank.questions if app.answers.get(q.id, "").strip())
-        missing_required = [q for q in app.bank.questions
-                            if q.required and not app.answers.get(q.id, "").strip()]
-        summary = f"{answered} of {total} questions answered. Enter: edit the highlighted one."
-        if missing_required:
-            summary += f" {len(missing_required)} required question(s) not answered."
+        summary = Content(f"{answered} of {total} questions answered. Enter: edit the "
+                          "highlighted one.")
+        missing = app.missing_required()
+        if missing:
+            summary += Content.assemble(
+                "\n", ("Required before you can submit: ", "bold $error"),
+                "; ".join(label for _, label in missing) + ".")
         if app.respondent is not None and app.respondent.submitted:
-            summary += " Already submitted: submit again to send your changes."
+            summary += Content("\n" + app.submitted_notice())
         yield Header()
-        yield Static(Content(summary), id="review-summary")
+        yield Static(summary, id="review-summary")
         yield OptionList(*self._options(), id="review-list")
         with Horizontal(id="review-buttons"):
             yield Button("Back to the questions", id="back")
@@ -68,10 +70,14 @@ class ReviewScreen(Screen):
         respondent = app.refresh_respondent()
         org = app.bank.profile_role("organisation")
         org_name = (respondent.profile.get(org.id) if org and respondent else None) or ""
+        if org_name:
+            org_shown = Content(clean(org_name))
+        elif org is not None and org.required:
+            org_shown = Content.styled("⚠ Organisation not given (required)", "bold $error")
+        else:
+            org_shown = Content.styled("Organisation not given", "$warning")
         options: list[Option | None] = [Option(Content.assemble(
-            ("Profile and consent", "bold"), "\n    ",
-            (clean(org_name), "") if org_name else ("Organisation not given", "$warning")),
-            id="profile")]
+            ("Profile and consent", "bold"), "\n    ", org_shown), id="profile")]
         for number, section in enumerate(app.bank.sections, start=1):
             options.append(None)
             options.append(Option(Content.styled(f"{number}. {clean(section.title)}", "bold $accent"),

@@ -12,44 +12,91 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
+from consult.tui.answer.app import submitted_words
 from consult.tui.answer.export import default_export_name, response_markdown, write_atomic
 
+# At most this many missing items are listed in the confirmation; the rest are counted.
+MISSING_SHOWN = 5
 
-class ConfirmSubmitScreen(ModalScreen[bool]):
+
+class ConfirmSubmitScreen(ModalScreen[str | None]):
+    """Confirm submitting; or, while something required is empty, say what and offer to go there.
+
+    Dismisses with ``"submit"``, ``"missing"`` (go to the first missing item) or ``None``.
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Not yet", tooltip="Go back without submitting", id="cancel"),
         Binding("ctrl+s", "confirm", "Submit", tooltip="Submit your response", id="confirm"),
     ]
 
+    def __init__(self, missing: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.missing = list(missing or [])
+
     def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            if self.missing:
+                yield from self._compose_missing()
+            else:
+                yield from self._compose_confirm()
+        yield Footer()
+
+    def _compose_missing(self) -> ComposeResult:
+        shown = self.missing[:MISSING_SHOWN]
+        lines = ["These are required and still empty:"]
+        lines += [f"• {label}" for _, label in shown]
+        if len(self.missing) > len(shown):
+            lines.append(f"• and {len(self.missing) - len(shown)} more")
+        lines.append("")
+        lines.append("Enter: go to the first one and fill it in.")
+        yield Static(Content.styled("You cannot submit yet", "bold $error"), id="confirm-title")
+        yield Static(Content("\n".join(lines)), id="confirm-text")
+        with Horizontal(id="confirm-buttons"):
+            yield Button("Go to the first one", id="go-missing", variant="primary")
+            yield Button("Not yet", id="cancel")
+
+    def _compose_confirm(self) -> ComposeResult:
         app = self.app
         questions = app.bank.questions
         unanswered = [q for q in questions if not app.answers.get(q.id, "").strip()]
-        required = [q for q in unanswered if q.required]
         lines = [f"You have answered {len(questions) - len(unanswered)} of {len(questions)} questions."]
-        if required:
-            lines.append(f"{len(required)} required question(s) are not answered yet.")
         if app.respondent.submitted:
-            lines.append("This response was submitted before; submitting again replaces it.")
+            lines.append(f"This response was submitted before, on "
+                         f"{submitted_words(app.respondent.submitted_at)}. Your changes are "
+                         "already saved in it; submitting again confirms them and updates the "
+                         "submission time.")
         lines.append("You can still reopen it with your resume code and change it later.")
-        with Vertical(id="confirm-dialog"):
-            yield Static(Content.styled("Submit your response to Clinks?", "bold"), id="confirm-title")
-            yield Static(Content("\n".join(lines)), id="confirm-text")
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Submit", id="confirm", variant="primary")
-                yield Button("Not yet", id="cancel")
-        yield Footer()
+        yield Static(Content.styled("Submit your response to Clinks?", "bold"), id="confirm-title")
+        yield Static(Content("\n".join(lines)), id="confirm-text")
+        with Horizontal(id="confirm-buttons"):
+            yield Button("Submit", id="confirm", variant="primary")
+            yield Button("Not yet", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        self.query_one("#go-missing" if self.missing else "#confirm", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While something required is empty, Ctrl+S (again) does not submit, and the footer
+        # does not offer it.
+        if action == "confirm" and self.missing:
+            return False
+        return True
 
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:
-        self.dismiss(True)
+        if self.missing:
+            self.app.bell()
+            return
+        self.dismiss("submit")
+
+    @on(Button.Pressed, "#go-missing")
+    def go_missing(self) -> None:
+        self.dismiss("missing")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
 
 class ReceiptScreen(Screen):
@@ -69,8 +116,9 @@ class ReceiptScreen(Screen):
         with VerticalScroll(id="receipt"):
             yield Static(Content.styled("Thank you: your response has been submitted.", "bold"),
                          id="thanks")
-            yield Static(Content("Your resume code (it is shown only now, so write it down; "
-                                 "keep it private):"))
+            yield Static(Content("Your resume code is below. Keep it, and keep it private: it is "
+                                 "the only way back to your response. consult does not store "
+                                 "it."))
             yield Static(Content(code), id="receipt-code")
             yield Static(Content("With it you can reopen this response, change it and submit "
                                  "it again."), classes="note")
@@ -78,6 +126,7 @@ class ReceiptScreen(Screen):
                 yield Button("Copy code", id="copy")
                 yield Button("Amend my answers", id="amend")
                 yield Button("Quit", id="quit", variant="error")
+            yield Static("", id="copy-message")
             yield Static(Content("Save a copy of your whole response (Markdown):"),
                          classes="note")
             with Horizontal(classes="row"):
@@ -87,6 +136,9 @@ class ReceiptScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # No toast on this screen: one would sit over the Save-copy field. What this screen has
+        # to say it says in place (see #copy-message and #export-message).
+        self.app.clear_notifications()
         self.query_one("#export-path", Input).cursor_blink = not self.app.is_headless
         self.query_one("#copy", Button).focus()
 
@@ -97,8 +149,8 @@ class ReceiptScreen(Screen):
     def action_copy_code(self) -> None:
         if self.app.code:
             self.app.copy_to_clipboard(self.app.code)
-            self.notify("Resume code copied to the clipboard (if your terminal allows it).",
-                        title="Copied")
+            self.query_one("#copy-message", Static).update(Content.assemble(
+                ("Copied ✓ ", "$success"), "to the clipboard (if your terminal allows it)."))
 
     @on(Button.Pressed, "#amend")
     def amend(self) -> None:
