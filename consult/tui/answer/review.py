@@ -15,6 +15,8 @@ from consult.questions import Question
 from consult.text import clean
 
 PREVIEW_CHARS = 220
+# At most this many missing required items are named in the header; the rest are counted.
+MISSING_SHOWN = 5
 
 
 def answer_preview(text: str) -> str:
@@ -52,9 +54,11 @@ class ReviewScreen(Screen):
                           "highlighted one.")
         missing = app.missing_required()
         if missing:
+            labels = [label for _, label in missing[:MISSING_SHOWN]]
+            if len(missing) > MISSING_SHOWN:
+                labels.append(f"and {len(missing) - MISSING_SHOWN} more")
             summary += Content.assemble(
-                "\n", ("Required before you can submit: ", "bold $error"),
-                "; ".join(label for _, label in missing) + ".")
+                "\n", ("Required before you can submit: ", "bold $error"), "; ".join(labels) + ".")
         if app.respondent is not None and app.respondent.submitted:
             summary += Content("\n" + app.submitted_notice())
         yield Header()

@@ -79,9 +79,7 @@ class ConfirmSubmitScreen(ModalScreen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While something required is empty, Ctrl+S (again) does not submit, and the footer
         # does not offer it.
-        if action == "confirm" and self.missing:
-            return False
-        return True
+        return not (action == "confirm" and self.missing)
 
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:
