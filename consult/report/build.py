@@ -21,6 +21,7 @@ from consult.report.privacy import (
     FEWER,
     MIN_CELL,
     Attributor,
+    QuoteChooser,
     consented,
     private_strings,
     quote_text,
@@ -217,6 +218,16 @@ def _label(text: str) -> str:
     return " ".join(redact(clean(text)).split())
 
 
+def cap_first(label: str) -> str:
+    """A theme label as the report shows it everywhere: its first letter upper-case and the rest
+    exactly as the analysis or staff wrote it ('cash flow' -> 'Cash flow', 'CRB checks' and
+    'BME offenders' unchanged, '"cash" flow' -> '"Cash" flow')."""
+    for i, ch in enumerate(label):
+        if ch.isalnum():
+            return label[:i] + ch.upper() + label[i + 1:] if ch.isalpha() else label
+    return label
+
+
 def _group_columns(bank: Bank) -> list[tuple[str, ProfileField, str]]:
     """Breakdown columns: each option of the size field, then the focus options (women's and BME
     services) of multi-choice profile fields. ``(column title, field, option)``."""
@@ -321,7 +332,7 @@ def _question(store: Store, bank: Bank, q: Question, number: int, run: Run | Non
             continue
         primary[t.id] = [m.respondent_id for m in mine]
         label = _label(t.label) or "Unlabelled theme"
-        report = ThemeReport(label=label[:1].upper() + label[1:], description=_label(t.description),
+        report = ThemeReport(label=cap_first(label), description=_label(t.description),
                              terms=[x for x in (_label(term) for term in t.terms) if x and "removed]" not in x],
                              count=len(mine), share=0.0, kind=t.kind, cohesion=t.cohesion,
                              edited=t.created_by != "analysis", theme_id=t.id, similar_id=t.similar_to)
@@ -336,11 +347,12 @@ def _question(store: Store, bank: Bank, q: Question, number: int, run: Run | Non
     qr.themes = [t for t in qr.themes if t.count > 0 or t.kind == "theme"]
     qr.themes.sort(key=lambda t: (t.kind != "theme", -t.count, t.label.lower()))
     qr.themes = [t for t in qr.themes if t.count > 0]
+    chooser = QuoteChooser()  # one per question: no quote repeats another anywhere in the question
     for t in qr.themes:
         # "Other" answers are quoted only when there are no themes to show (too few answers)
         if t.kind == "theme" or not qr.real_themes:
             t.quotes = _quotes(bank, q.id, t.members, answers, by_id, quotable, attributor, key_quotes,
-                               t.count if t.kind == "theme" else 10)
+                               t.count if t.kind == "theme" else 10, chooser)
     if not qr.real_themes:
         if qr.substantive and qr.substantive < MIN_CELL:
             qr.note = (f"Too few answers ({qr.substantive}) to find themes; they are read individually "
@@ -375,7 +387,7 @@ def _tally(qr: QuestionReport, q: Question, answers: dict[str, str]) -> None:
 
 
 def _quotes(bank: Bank, question_id: str, members, answers: dict[str, str], by_id, quotable: set[str],
-            attributor: Attributor, key_quotes, size: int) -> list[Quote]:
+            attributor: Attributor, key_quotes, size: int, chooser: QuoteChooser) -> list[Quote]:
     wanted = 3 if size >= 10 else 2 if size >= MIN_CELL else 1
     candidates = [m for m in members if m.is_primary and m.respondent_id in answers
                   and m.respondent_id in quotable]
@@ -384,15 +396,12 @@ def _quotes(bank: Bank, question_id: str, members, answers: dict[str, str], by_i
     candidates.sort(key=lambda m: ((m.respondent_id, question_id) not in key_quotes,
                                    len(answers[m.respondent_id].split()) < 8))
     out: list[Quote] = []
-    seen: set[str] = set()
     for m in candidates:
         r = by_id[m.respondent_id]
         may_name = consented(r, bank, "name")
         text = quote_text(answers[m.respondent_id], private_strings(r, bank, hide_org=not may_name))
-        norm = " ".join(text.lower().split())
-        if not norm or norm in seen:
+        if not chooser.take(text):  # nothing left to say after redaction, or says what another did
             continue
-        seen.add(norm)
         out.append(Quote(text=text, attribution=attributor.describe(r),
                          key=(m.respondent_id, question_id) in key_quotes, respondent_id=r.id))
         if len(out) >= wanted:
@@ -433,8 +442,16 @@ def _breakdown(qr: QuestionReport, primary: dict[int, list[str]], by_id: dict[st
         rows.append((t.label if t.kind == "theme" else "Other (no common theme)", cells))
     answered = [Cell(len(g[2]), None) for g in group_members]
     dropped = len(columns) - len(kept)
-    note = (f"{dropped} group(s) with fewer than {MIN_CELL} answers are left out." if dropped else "")
-    return BreakdownTable(columns=kept, answered=answered, rows=rows, note=note), ""
+    return BreakdownTable(columns=kept, answered=answered, rows=rows, note=dropped_note(dropped)), ""
+
+
+def dropped_note(dropped: int) -> str:
+    """'1 group with fewer than 5 answers is left out.' ('' for none)."""
+    if not dropped:
+        return ""
+    if dropped == 1:
+        return f"1 group with fewer than {MIN_CELL} answers is left out."
+    return f"{dropped} groups with fewer than {MIN_CELL} answers are left out."
 
 
 def _profile(bank: Bank, counted: list[Respondent]) -> list[ProfileBreakdown]:

@@ -17,7 +17,6 @@ from consult.report.build import (
     ThemeReport,
 )
 from consult.report.charts import bar_chart, inline_bar
-from consult.report.privacy import HIDDEN
 from consult.text import clean
 
 
@@ -112,39 +111,38 @@ def _qlink(q: QuestionReport) -> str:
 def _summary(d: ReportData, w) -> None:
     w('<section class="part" id="summary"><h2>Summary</h2>\n')
     w(f'<p class="lead">{esc(words.summary_lead(d))}</p>\n')
-    answered = [q for q in d.questions if q.answered]
-    w(f"<p>{d.respondents_with_answers:,} of them answered at least one question; "
-      f"{len(answered)} of the {len(d.questions)} questions received answers.</p>\n")
+    w(f"<p>{esc(words.answered_overall(d))}</p>\n")
     if d.strongest:
-        w("<h3>The strongest themes</h3><p>The themes raised by the largest shares of those answering "
-          "a question:</p><ol class=\"summary\">")
+        w("<div class=\"block\"><h3>The strongest themes</h3><p>The themes raised by the largest shares "
+          "of those answering a question:</p><ol class=\"summary\">")
         for item in d.strongest:
             t, q = item.themes[0], item.question
             w(f"<li><strong>{esc(t.label)}</strong>: {words.pct(t.share)} of answers to {_qlink(q)} "
               f"<span class=\"q\">({esc(words.short_question(q))})</span>, {words.plural(t.count, 'answer')}.</li>")
-        w("</ol>\n")
+        w("</ol></div>\n")
     if d.agreed:
-        w("<h3>Where members agreed</h3><ul class=\"summary\">")
+        w("<div class=\"block\"><h3>Where members agreed</h3><ul class=\"summary\">")
         for item in d.agreed:
             _summary_item(item, w, agreed=True)
-        w("</ul>\n")
+        w("</ul></div>\n")
     if d.divided:
-        w("<h3>Where views divided</h3><p>No single view dominated: answers spread across several "
-          "themes of similar size. These may be different concerns rather than opposing views; the "
-          "question pages say more.</p><ul class=\"summary\">")
+        w("<div class=\"block\"><h3>Where views divided</h3><p>No single view dominated: answers spread "
+          "across several themes of similar size. These may be different concerns rather than opposing "
+          "views; the question pages say more.</p><ul class=\"summary\">")
         for item in d.divided:
             _summary_item(item, w, agreed=False)
-        w("</ul>\n")
+        w("</ul>")
         if d.divided_more:
             w(f"<p>Answers were also spread across several themes in "
-              f"{', '.join(_qlink(i.question) for i in d.divided_more)}.</p>\n")
+              f"{', '.join(_qlink(i.question) for i in d.divided_more)}.</p>")
+        w("</div>\n")
     if not (d.agreed or d.divided or d.strongest):
         w("<p>Too few answers have been analysed yet to say where members agreed or disagreed.</p>")
     if d.recurring:
-        w("<h3>Themes that recur across questions</h3><ul class=\"summary\">")
+        w("<div class=\"block\"><h3>Themes that recur across questions</h3><ul class=\"summary\">")
         for label, qs in d.recurring:
             w(f"<li><strong>{esc(label)}</strong>: {', '.join(_qlink(q) for q in qs)}</li>")
-        w("</ul>\n")
+        w("</ul></div>\n")
     w("</section>\n")
 
 
@@ -240,6 +238,7 @@ def _distribution(q: QuestionReport, w) -> None:
         w(f'<p class="note">{esc(q.help)}</p>\n')
     items = [(o.label, 0.0 if o.hidden else o.share, words.option_figure(o), not o.listed)
              for o in q.distribution]
+    w('<div class="dist">')
     w(bar_chart(items, title=f"Q{q.number}: answers by {words.option_word(q)}", width=760,
                 label_chars=46))
     head = "Number" if q.kind == "scale" else "Option"
@@ -251,6 +250,7 @@ def _distribution(q: QuestionReport, w) -> None:
       f'<th class="n">Share</th></tr></thead><tbody>{body}</tbody></table>\n')
     for note in words.distribution_notes(q):
         w(f'<p class="note">{esc(note)}</p>\n')
+    w("</div>\n")
 
 
 def _theme(t: ThemeReport, q: QuestionReport, w) -> None:
@@ -259,8 +259,9 @@ def _theme(t: ThemeReport, q: QuestionReport, w) -> None:
     desc = words.describe_theme(t, esc) if q.kind == "text" else ""
     if desc:
         w(f'<p class="desc">{desc}</p>')
-    if t.terms and t.description:
-        w(f'<p class="terms">Key words: {esc(", ".join(t.terms[:8]))}</p>')
+    terms = words.key_words(t) if q.kind == "text" else ""
+    if terms:
+        w(f'<p class="terms">{esc(terms)}</p>')
     if t.similar_to:
         w(f'<p class="terms">Close to the theme \u201c{esc(t.similar_to)}\u201d.</p>')
     for quote in t.quotes:
@@ -288,9 +289,4 @@ def _breakdown(b: BreakdownTable, w) -> None:
     for c in b.answered:
         w(f'<td class="n">{c.count:,}</td>')
     w("</tr></tbody></table>")
-    note = f"&lt;5: {FEWER} organisations, not shown so that none can be identified."
-    if any(c.hidden == HIDDEN for _, cells in b.rows for c in cells):
-        note += " \u2013: not shown, so that a hidden figure cannot be worked out from the total."
-    if b.note:
-        note += " " + esc(b.note)
-    w(f'<p class="note">{note}</p></div>\n')
+    w(f'<p class="note">&lt;5: {esc(words.breakdown_note(b))}</p></div>\n')

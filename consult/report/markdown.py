@@ -1,9 +1,15 @@
-"""The report as Markdown that also reads well as plain text.
+r"""The report as Markdown that also reads well as plain text.
 
-Respondent and analysis text goes through :func:`md_escape`: ``<``, ``>`` and ``&`` become
-entities (so no HTML in an answer survives any Markdown renderer), inline markers are
-backslash-escaped, and a line that would start a heading, list, quote or rule is escaped too.
-Quotes are block quotes, line by line.
+Respondent and analysis text goes through :func:`md_escape`, which uses CommonMark backslash
+escapes (they read better as plain text than HTML entities): ``<`` and ``>`` become ``\<`` and
+``\>`` (so no HTML in an answer survives a Markdown renderer), inline markers (``*``, ``_``,
+backticks, ``|``, ``~``, ``\``) are escaped, ``]`` is escaped where it could close a link
+(``](``, ``][``, ``]:``), ``&`` where it could start an entity (``&amp;``), and a line that would
+start a heading, list, quote or rule is escaped too. "[name removed]" and the like stay as they
+are: a bracket alone makes no link. Quotes are block quotes, line by line.
+
+Small counts in tables are written ``<5``: a ``<`` followed by a digit cannot open an HTML tag or
+an autolink in CommonMark, so it shows as typed.
 """
 
 from __future__ import annotations
@@ -12,17 +18,16 @@ import re
 
 from consult.report import words
 from consult.report.build import FEWER, BreakdownTable, QuestionReport, ReportData, ThemeReport
-from consult.report.privacy import HIDDEN
 from consult.text import clean
 
-_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_INLINE = re.compile(r"([\\`*_|~<>]|\](?=[(\[:])|&(?=#?[A-Za-z0-9]+;))")
+FEWER_MARK = "<5"  # a small count in a table; explained in the note under it
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
     """Escape cleaned text so that Markdown renders it literally."""
-    out = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    out = _INLINE.sub(r"\\\1", out)
+    out = _INLINE.sub(r"\\\1", clean(text))
     out = _LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit()
                                                   else m.group(2)[:-1] + "\\" + m.group(2)[-1]), out)
     return out
@@ -85,9 +90,7 @@ def _contents(d: ReportData, w) -> None:
 def _summary(d: ReportData, w) -> None:
     w("## Summary\n")
     w(f"{md_escape(words.summary_lead(d))}\n")
-    answered = [q for q in d.questions if q.answered]
-    w(f"{d.respondents_with_answers:,} of them answered at least one question; {len(answered)} of the "
-      f"{len(d.questions)} questions received answers.\n")
+    w(f"{md_escape(words.answered_overall(d))}\n")
     if d.strongest:
         w("### The strongest themes\n")
         w("\n".join(f"{i}. **{_one_line(item.themes[0].label)}**: {words.pct(item.themes[0].share)} of "
@@ -184,8 +187,9 @@ def _theme(i: int, t: ThemeReport, q: QuestionReport, w) -> None:
     desc = words.describe_theme(t, _one_line) if q.kind == "text" else ""
     if desc:
         w(desc + "\n")
-    if t.terms and t.description:
-        w(f"Key words: {_one_line(', '.join(t.terms[:8]))}\n")
+    terms = words.key_words(t) if q.kind == "text" else ""
+    if terms:
+        w(f"{_one_line(terms)}\n")
     if t.similar_to:
         w(f"Close to the theme \u201c{_one_line(t.similar_to)}\u201d.\n")
     for quote in t.quotes:
@@ -201,13 +205,8 @@ def _breakdown(b: BreakdownTable, w) -> None:
     header = ["Theme"] + [_one_line(c) for c in b.columns]
     rows = []
     for label, cells in b.rows:
-        rows.append([_one_line(label)] + [("&lt;5" if c.hidden == FEWER else "\u2013") if c.hidden
+        rows.append([_one_line(label)] + [(FEWER_MARK if c.hidden == FEWER else "\u2013") if c.hidden
                                          else words.pct(c.share or 0) for c in cells])
     rows.append(["**Answered**"] + [f"{c.count:,}" for c in b.answered])
     w(_table(header, rows, set(range(1, len(header)))))
-    note = f"&lt;5: {FEWER} organisations, not shown so that none can be identified."
-    if any(c.hidden == HIDDEN for _, cells in b.rows for c in cells):
-        note += " \u2013: not shown, so that a hidden figure cannot be worked out from the total."
-    if b.note:
-        note += " " + md_escape(b.note)
-    w(f"*{note}*\n")
+    w(f"*{FEWER_MARK}: {md_escape(words.breakdown_note(b))}*\n")

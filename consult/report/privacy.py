@@ -14,6 +14,9 @@ Rules, in one place so they can be read and tested:
   quoted text too.
 - Every quote is cleaned (control characters), and e-mail addresses, phone numbers and postcodes
   are redacted (:func:`consult.text.redact`).
+- A quote must still say something once redacted: at least :data:`MIN_QUOTE_WORDS` words outside
+  the "[... removed]" placeholders. Within one question no two quotes have the same text or the
+  same first sentence (:class:`QuoteChooser`); the next candidate is taken instead.
 - Counts below :data:`MIN_CELL` are shown as "fewer than 5"; where one suppressed cell could be
   worked out from a total, the next smallest is suppressed too.
 """
@@ -34,6 +37,7 @@ FEWER = "fewer than 5"
 HIDDEN = "not shown"  # a larger figure hidden so that a suppressed one cannot be worked out
 TRUE_WORDS = {"yes", "y", "true", "1", "agree", "agreed", "x"}
 QUOTE_WORDS = 90
+MIN_QUOTE_WORDS = 5  # words of its own a quote needs once placeholders are taken out
 
 
 def consented(respondent: Respondent, bank: Bank, purpose: str) -> bool:
@@ -71,7 +75,10 @@ def values(value) -> list[str]:
 def first_value(respondent: Respondent, field: ProfileField | None) -> str:
     if field is None:
         return ""
-    found = values(respondent.profile.get(field.id))
+    value = respondent.profile.get(field.id)
+    if field.kind != "multi" and isinstance(value, str):
+        return value.strip()  # a name such as "AT&T; Partners" is one value, not a list
+    found = values(value)
     return found[0] if found else ""
 
 
@@ -225,3 +232,43 @@ def shorten(text: str, max_words: int) -> str:
     if ends and ends[-1] >= len(cut) // 2:
         return cut[: ends[-1]] + " […]"
     return cut.rstrip(",;:") + " […]"
+
+
+# ------------------------------------------------------------------------------- choosing quotes
+_MARKER = re.compile(r"\[[^\[\]]*\bremoved\]|\[\u2026\]")
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a quote that are its own: not "[... removed]" placeholders or the "[…]" of a cut."""
+    return [w for w in _MARKER.sub(" ", text).split() if any(c.isalnum() for c in w)]
+
+
+def _norm(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in _MARKER.sub(" ", text.lower())).split())
+
+
+class QuoteChooser:
+    """Decides whether a quote may be shown next to those already chosen for a question.
+
+    A quote is refused when redaction left it with fewer than :data:`MIN_QUOTE_WORDS` words of its
+    own, when its text (ignoring case, punctuation and placeholders) is one already shown, or when
+    it starts with the same sentence as one already shown: organisations that pasted the same text
+    into several answers, or whose answers share an opening, are quoted once per question.
+    """
+
+    def __init__(self) -> None:
+        self.texts: set[str] = set()
+        self.openings: set[str] = set()
+
+    def take(self, text: str) -> bool:
+        if len(content_words(text)) < MIN_QUOTE_WORDS:
+            return False
+        norm = _norm(text)
+        sentences = (_norm(x) for line in text.split("\n") for x in _SENTENCE.split(line))
+        first = next((x for x in sentences if x), "")
+        if norm in self.texts or (first and first in self.openings):
+            return False
+        self.texts.add(norm)
+        if first:
+            self.openings.add(first)
+        return True

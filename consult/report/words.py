@@ -16,6 +16,7 @@ from consult.report.build import (
     DIVIDED_SHARE,
     FEWER,
     MIN_CELL,
+    BreakdownTable,
     OptionCount,
     QuestionReport,
     ReportData,
@@ -50,15 +51,45 @@ def theme_line(t: ThemeReport, q: QuestionReport) -> str:
     return f"{plural(t.count, 'answer')}, {pct(t.share)}"
 
 
+GENERATED = "Answers in this theme most often mention "  # consult.pipeline.describe()
+
+
+def _described_terms(t: ThemeReport) -> list[str]:
+    """The key terms a description made by the analysis names ("... mention a, b and c."), or
+    [] for a description written some other way."""
+    if not t.description.startswith(GENERATED):
+        return []
+    listed = t.description[len(GENERATED):].removesuffix(".")
+    for n in range(len(t.terms), 0, -1):
+        if _join(t.terms[:n]) == listed:
+            return t.terms[:n]
+    return []
+
+
 def describe_theme(t: ThemeReport, esc: Esc) -> str:
-    """One line about a theme: its description, else its key terms."""
+    """One line about a theme: its description, else nothing (see :func:`key_words`).
+
+    A description made by the analysis from the theme's key terms is written with each term in
+    quotation marks, so a term that has "and" in it ("quality and safeguarding") reads as one."""
     if t.kind == "other":
         return "Answers that did not share a common theme with enough others."
-    if t.description:
-        return esc(t.description)
-    if t.terms:
-        return "Answers mostly about " + esc(_join(t.terms[:5])) + "."
-    return ""
+    named = _described_terms(t)
+    if named:
+        return GENERATED + _join([f"\u201c{esc(x)}\u201d" for x in named]) + "."
+    return esc(t.description)
+
+
+def key_words(t: ThemeReport, limit: int = 8) -> str:
+    """'Key words: a, b' (or 'Other key words: ...' after a description that named some), or ''
+    when there are none to add. Themes staff made by splitting have no description: this line
+    is all that describes them."""
+    if t.kind != "theme":
+        return ""
+    named = _described_terms(t)
+    rest = [x for x in t.terms[:limit] if x not in named]
+    if not rest:
+        return ""
+    return ("Other key words: " if named else "Key words: ") + ", ".join(rest)
 
 
 def _join(items: list[str]) -> str:
@@ -76,11 +107,33 @@ def answered_line(q: QuestionReport) -> str:
                      f"\u201cn/a\u201d and the like), leaving {plural(q.substantive, 'substantive answer')}")
     line = "; ".join(parts) + "."
     if q.unanalysed:
+        one = q.unanalysed == 1
         line += (f" {plural(q.unanalysed, 'answer')} arrived or changed after the latest analysis and "
-                 "are not counted in the themes below.")
+                 f"{'is' if one else 'are'} not counted in the themes below.")
     if q.kind == "text" and q.real_themes:
         line += " Shares are of substantive answers."
     return line
+
+
+def answered_overall(d: ReportData) -> str:
+    """'40 of them answered at least one question; 17 of the 18 questions received answers.'"""
+    answered = sum(1 for q in d.questions if q.answered)
+    total = len(d.questions)
+    people = f"{d.respondents_with_answers:,} of them answered at least one question"
+    if total == 1:
+        return f"{people}." if answered else f"{people}; the question received no answers."
+    return f"{people}; {answered:,} of the {total:,} questions received answers."
+
+
+def breakdown_note(b: BreakdownTable) -> str:
+    """The footnote under a breakdown table, after the renderer's small-count mark ("<5: ").
+    Plain text: the renderer escapes it."""
+    note = f"{FEWER} organisations, not shown so that none can be identified."
+    if any(c.hidden == HIDDEN for _, cells in b.rows for c in cells):
+        note += " \u2013: not shown, so that a hidden figure cannot be worked out from the total."
+    if b.note:
+        note += " " + b.note
+    return note
 
 
 def option_word(q: QuestionReport) -> str:
