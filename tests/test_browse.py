@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
 from rich.text import Text
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
 
+from consult.analysis import METHOD
 from consult.store import Store
 from consult.tui.browse import make_browse_app
 from consult.tui.browse.help import HelpScreen
@@ -15,7 +19,7 @@ from consult.tui.browse.respondent import RespondentScreen
 from consult.tui.browse.search import SearchScreen
 from consult.tui.browse.themes import ThemesScreen
 from consult.tui.browse.widgets import HIGHLIGHT, InputModal, PickModal, ReadingPane
-from tests.test_browse_fixture import Q1, USER, populate
+from tests.test_browse_fixture import Q1, Q2, USER, many_answers, populate
 
 
 @pytest.fixture
@@ -171,7 +175,7 @@ async def test_search_finds_highlights_and_groups(app):
         headers = [results.get_option_at_index(i) for i in range(results.option_count)
                    if results.get_option_at_index(i).disabled]
         assert [h.prompt.plain.split(".")[0] for h in headers] == ["Q2"]
-        assert "2 answers in 1 questions" in plain(app.screen.query_one("#search-status", Static))
+        assert "2 answers in 1 question" in plain(app.screen.query_one("#search-status", Static))
         body = app.screen.query_one(ReadingPane).query_one(".reading-body", Static).content
         hits = [body.plain[s.start:s.end] for s in body.spans if s.style == HIGHLIGHT]
         assert hits and all(h.lower().startswith("local") for h in hits)
@@ -201,7 +205,7 @@ async def test_search_survives_fts_syntax_and_filters_narrow(app):
         app.screen.query_one("#filter-region", Select).value = "London"
         await wait_for(pilot, lambda: "2 answers" in plain(status))
         app.screen.query_one("#filter-org_type", Select).value = "Other"
-        await wait_for(pilot, lambda: "1 answers" in plain(status))
+        await wait_for(pilot, lambda: "1 answer in 1 question" in plain(status))
         assert set(app.screen.rows) == {f"r4\t{Q1}"}
         app.screen.query_one("#filter-org_type", Select).clear()
         app.screen.query_one("#filter-theme", Select).value = "Other"
@@ -344,3 +348,221 @@ async def test_nothing_is_written_by_browsing_alone(app):
     assert store.scalar("SELECT count(*) FROM reads") == 0
     assert store.scalar("SELECT count(*) FROM curation_log") == 0
     assert before is not None
+
+
+# ---------------------------------------------------------------------- QA pass
+def screen_text(app) -> str:
+    """The current screen as plain text, as a member of staff sees it."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
+                      legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+def said(app) -> list[str]:
+    """Collect what the app tells the user (app.say) from now on."""
+    messages: list[str] = []
+    original = app.say
+
+    def say(message: str, *, error: bool = False) -> None:
+        messages.append(message)
+        original(message, error=error)
+
+    app.say = say
+    return messages
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 30)])
+async def test_themes_top_line_leaves_room_for_the_question(store, bank, clock, size):
+    populate(store, bank)
+    store.save_run(bank.id, method=METHOD, version="1", params={}, summary={}, themes=[
+        {"question_id": Q1, "kind": "theme", "label": "Funding", "size": 5, "share": 1.0,
+         "members": [{"respondent_id": r} for r in ("r1", "r2", "r4", "r5", "r6")]}])
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    async with app.run_test(size=size) as pilot:
+        await open_themes(pilot)
+        await pilot.pause()
+        top = screen_text(app).splitlines()[1]
+        assert "Q1. What are your previous experiences" in top
+        assert "run #2" in top and "tfidf" not in top
+        assert app.screen.query_one("#themes-select").size.width >= size[0] - 12
+
+
+async def test_themes_list_hides_groups_left_empty(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        await pilot.press("down", "down")  # Other: r4 alone
+        assert screen.theme().label == "Other"
+        await pilot.press("tab", "x")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await type_into(pilot, "spam")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert [t.label for t in screen.themes] == ["Funding and payment", "Small providers squeezed"]
+
+
+async def test_rename_to_a_built_in_group_is_refused_with_a_message(app):
+    messages = said(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await type_into(pilot, "other")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.theme().label == "Funding and payment"
+        assert any("built-in group" in m for m in messages)
+
+
+async def test_search_shows_every_question_with_more_lines(store, bank, clock, monkeypatch):
+    import consult.tui.browse.search as search_module
+
+    monkeypatch.setattr(search_module, "LIMIT", 30)
+    monkeypatch.setattr(search_module, "PAGE", 50)
+    populate(store, bank)
+    many_answers(store, bank)  # 123 answers to Q1 and 12 to Q2 say "contracts"
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await type_into(pilot, "contracts")
+        await pilot.press("enter")
+        results = app.screen.query_one(OptionList)
+        status = app.screen.query_one("#search-status", Static)
+        await wait_for(pilot, lambda: "135 answers in 2 questions" in plain(status))
+        options = [results.get_option_at_index(i) for i in range(results.option_count)]
+        headers = [o.prompt.plain for o in options if o.disabled]
+        assert [h.split(".")[0] for h in headers] == ["Q1", "Q2"]
+        assert headers[0].endswith("123") and headers[1].endswith("12")
+        rows = {q: sum(1 for k in app.screen.rows if k.endswith(q)) for q in (Q1, Q2)}
+        assert rows == {Q1: 18, Q2: 12}  # a fair share each, Q2's spare rows to Q1
+        more = [o for o in options if (o.id or "").startswith("more")]
+        assert [o.prompt.plain.strip() for o in more] == ["… 105 more in Q1: Enter shows them"]
+        # Enter on the "more" line: Q1 alone, 50 at a time, the last line loads the next 50
+        results.focus()
+        results.highlighted = options.index(more[0])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "123 answers to Q1 — showing 50" in plain(status))
+        assert app.screen.query_one("#filter-question", Select).value == Q1
+        assert results.get_option_at_index(results.option_count - 1).id == "next"
+        results.highlighted = results.option_count - 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "showing 100" in plain(status))
+        results.highlighted = results.option_count - 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: plain(status) == "123 answers to Q1")
+        assert len(app.screen.rows) == 123
+        assert results.get_option_at_index(results.option_count - 1).id != "next"
+
+
+async def test_key_quote_without_quoting_consent_says_so(store, bank, clock):
+    populate(store, bank)
+    many_answers(store, bank, n=10, quote=False)
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    messages = said(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("k")  # r1 consented
+        await pilot.press("end")
+        await wait_for(pilot, lambda: app.screen.current().respondent_id == "m0009")
+        await pilot.press("k")
+        await pilot.pause()
+    assert messages[0] == "Marked as a key quote."
+    assert messages[1] == ("Marked as a key quote, but the report will not quote it: the respondent did not "
+                           "consent to being quoted.")
+    assert reopen(app).key_quotes(Q1) == {("r1", Q1), ("m0009", Q1)}
+
+
+async def test_respondents_count_find_and_end(store, bank, clock):
+    populate(store, bank)
+    many_answers(store, bank, n=250)
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, RespondentScreen))
+        table = app.screen.query_one(DataTable)
+        count = app.screen.query_one("#respondent-count", Static)
+        assert plain(count) == "256 respondents"
+        assert table.row_count == 100
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.row_count == 256 and table.cursor_row == 255)
+        assert app.screen.current_id() == "r6"
+        await pilot.press("home")
+        assert table.cursor_row == 0 and app.screen.current_id() == "m0000"
+        await pilot.press("f")
+        assert app.focused is app.screen.query_one("#respondent-find", Input)
+        await type_into(pilot, "hostile")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: table.row_count == 1)
+        assert plain(count) == "1 of 256 respondents"
+        assert app.focused is table and app.screen.current_id() == "r2"
+        await pilot.press("f")
+        await type_into(pilot, "m02")
+        await wait_for(pilot, lambda: table.row_count == 50)
+
+
+async def test_question_list_home_and_end(store, bank, clock):
+    populate(store, bank)
+    many_answers(store, bank, n=250)
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 100
+        await pilot.press("ctrl+end")
+        await wait_for(pilot, lambda: table.row_count == 256 and table.cursor_row == 255)
+        assert app.screen.current().respondent_id == "m0249"
+        await pilot.press("ctrl+home")
+        assert table.cursor_row == 0
+        await pilot.press("end", "up", "home")
+        assert table.cursor_row == 0
+
+
+async def test_dates_are_shown_for_people(store, bank, clock):
+    populate(store, bank)
+    store.load_responses(bank.id, [{"respondent": "imp1", "created_at": "2010-09-27T13:43:00",
+                                    "submitted_at": "2010-10-14T14:09:00", "status": "submitted",
+                                    "answers": {Q1: "Imported."}}])
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        summary = plain(app.screen.query_one("#overview-summary", Static))
+        assert "Latest submission: 14 Oct 2010 14:09" in summary and "T14:09" not in summary
+        app.push_detail("respondent", respondent_id="imp1")
+        await wait_for(pilot, lambda: isinstance(app.screen, RespondentScreen) and app.screen.rows)
+        body = plain(app.screen.query_one("#respondent-body", Static))
+        assert "started 27 Sep 2010 13:43" in body and "T13:43" not in body
+
+
+async def test_enter_shows_as_open_on_lists(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, screen_type in (("q", QuestionScreen), ("t", ThemesScreen), ("p", RespondentScreen)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda st=screen_type: isinstance(app.screen, st))
+            await pilot.pause()
+            binding = app.screen.active_bindings["enter"].binding
+            assert (binding.description, binding.show) == ("Open", True)
+            assert "⏎ Open" in screen_text(app).splitlines()[-1]
+            await pilot.press("escape")
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await type_into(pilot, "contracts")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.focused, OptionList))
+        assert app.screen.active_bindings["enter"].binding.description == "Open"
+
+
+async def test_palette_has_no_colour_theme_command(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Theme" not in titles and "Quit" in titles and "Keys" in titles
+
+
+def test_help_notes_have_no_line_break_mid_sentence():
+    from consult.tui.browse.help import NOTES
+
+    assert all(line.endswith(".") for line in NOTES.splitlines())

@@ -45,7 +45,9 @@ def populate(store: Store, bank: Bank) -> int:
          "answers": answers}
         for rid, org, kind, size, region, status, answers in PEOPLE
     ], source="app")
-    run_id = store.save_run(bank.id, method="tfidf-kmeans", version="1", params={}, summary={}, themes=[
+    # The fixture run analysed the draft too (r3), as `consult analyse --include-drafts` would.
+    run_id = store.save_run(bank.id, method="tfidf-kmeans", version="1", params={"include_drafts": True},
+                            summary={}, themes=[
         {"question_id": Q1, "kind": "theme", "label": "Funding and payment", "size": 3, "share": 0.5,
          "terms": ["funding", "payment", "prime"],
          "members": [{"respondent_id": r, "rank": i} for i, r in enumerate(["r1", "r5", "r2"])]},
@@ -67,3 +69,13 @@ def test_fixture_builds(store, bank):
     run_id = populate(store, bank)
     assert len(store.respondents(bank.id)) == 6
     assert len(store.themes(run_id, Q1)) == 3
+
+
+def many_answers(store: Store, bank: Bank, n: int = 120, **consent) -> None:
+    """``n`` more respondents ``m0000``… ("Many 0"…) who all say "contracts" to Q1, and ``n // 10``
+    of them to Q2 too: enough for paging, search groups and "more" lines."""
+    people = [{"respondent": f"m{i:04d}", "profile": {"org_name": f"Many {i}"}, "consent": consent}
+              for i in range(n)]
+    answers = [(f"m{i:04d}", Q1, f"contracts number {i}") for i in range(n)]
+    answers += [(f"m{i:04d}", Q2, f"contracts again {i}") for i in range(n // 10)]
+    store.bulk_insert(bank.id, people, answers)

@@ -6,8 +6,8 @@ import pytest
 
 from consult.store import Store
 from consult.store.curation import CurationError
-from consult.store.search import Filters, fts_query
-from tests.test_browse_fixture import Q1, Q2, USER, populate
+from consult.store.search import Filters, fair_shares, fts_query
+from tests.test_browse_fixture import Q1, Q2, USER, many_answers, populate
 
 
 @pytest.fixture
@@ -205,3 +205,137 @@ def test_overview_breakdowns(store, bank, run_id):
     assert (ov.respondents, ov.submitted, ov.draft, ov.excluded) == (6, 5, 1, 0)
     assert dict(ov.breakdowns["region"])["London"] == 2
     assert ov.answers == {Q1: 6, Q2: 3}
+
+
+# ---------------------------------------------------------------------- QA: shares, labels, empty themes
+def shares(store, run_id, question_id) -> float:
+    return sum(t.share for t in store.themes(run_id, question_id))
+
+
+def submitted_only_run(store, bank) -> int:
+    """A run as `consult analyse` saves it by default: drafts (r3) not analysed, so not members."""
+    return store.save_run(bank.id, method="m", version="1", params={"include_drafts": False}, summary={}, themes=[
+        {"question_id": Q1, "kind": "theme", "label": "Funding and payment", "size": 3, "share": 0.6,
+         "members": [{"respondent_id": r, "rank": i} for i, r in enumerate(["r1", "r5", "r2"])]},
+        {"question_id": Q1, "kind": "theme", "label": "Small providers squeezed", "size": 1, "share": 0.2,
+         "members": [{"respondent_id": "r6", "rank": 0}]},
+        {"question_id": Q1, "kind": "other", "label": "Other", "size": 1, "share": 0.2,
+         "members": [{"respondent_id": "r4", "rank": 0}]},
+    ])
+
+
+def test_shares_keep_the_runs_population_after_merge_and_exclusion(store, bank, run_id):
+    run2 = submitted_only_run(store, bank)
+    funding = theme_by_label(store, run2, Q1, "Funding and payment")
+    squeezed = theme_by_label(store, run2, Q1, "Small providers squeezed")
+    store.merge_themes(funding.id, squeezed.id, by=USER)
+    assert shares(store, run2, Q1) == pytest.approx(1.0)
+    assert store.theme(funding.id).share == pytest.approx(4 / 5)  # the draft r3 is not counted
+    store.exclude_respondent("r4", "spam", by=USER)
+    assert shares(store, run2, Q1) == pytest.approx(1.0)
+    assert store.theme(funding.id).share == pytest.approx(1.0)  # 4 of the 4 left
+    store.restore_respondent("r4", by=USER)
+    assert shares(store, run2, Q1) == pytest.approx(1.0)
+
+
+def test_shares_count_drafts_when_the_run_included_them(store, bank, run_id):
+    funding = theme_by_label(store, run_id, Q1, "Funding and payment")
+    squeezed = theme_by_label(store, run_id, Q1, "Small providers squeezed")
+    store.merge_themes(funding.id, squeezed.id, by=USER)
+    assert shares(store, run_id, Q1) == pytest.approx(1.0)
+    assert store.theme(funding.id).size == 5  # r3, a draft, is in: the run included drafts
+    store.exclude_respondent("r1", "duplicate", by=USER)
+    assert shares(store, run_id, Q1) == pytest.approx(1.0)
+    assert shares(store, run_id, Q2) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("label", ["other", "OTHER", " Other ", "no substantive answer",
+                                   "Too few answers to find themes"])
+def test_reserved_labels_are_refused(store, run_id, label):
+    funding = theme_by_label(store, run_id, Q1, "Funding and payment")
+    with pytest.raises(CurationError, match="built-in group"):
+        store.rename_theme(funding.id, label, by=USER)
+    with pytest.raises(CurationError, match="built-in group"):
+        store.split_theme(funding.id, ["r1"], label, by=USER)
+    assert store.theme(funding.id).label == "Funding and payment"
+    assert {t.label for t in store.themes(run_id, Q1)} == {"Funding and payment", "Small providers squeezed",
+                                                           "Other"}
+
+
+def test_duplicate_labels_are_refused_in_any_case(store, run_id):
+    funding = theme_by_label(store, run_id, Q1, "Funding and payment")
+    with pytest.raises(CurationError, match="'Small providers squeezed'"):
+        store.rename_theme(funding.id, "small PROVIDERS squeezed", by=USER)
+    with pytest.raises(CurationError, match="already has a theme"):
+        store.split_theme(funding.id, ["r1"], "SMALL providers squeezed", by=USER)
+    store.rename_theme(funding.id, "funding and payment", by=USER)  # its own name in another case: fine
+    assert store.theme(funding.id).label == "funding and payment"
+
+
+def test_built_in_groups_keep_their_names(store, run_id):
+    other = theme_by_label(store, run_id, Q1, "Other")
+    with pytest.raises(CurationError, match="keeps its name"):
+        store.rename_theme(other.id, "Miscellaneous", by=USER)
+
+
+def test_a_staff_theme_goes_when_its_last_answer_leaves(store, run_id):
+    funding = theme_by_label(store, run_id, Q1, "Funding and payment")
+    new_id = store.split_theme(funding.id, ["r1", "r5"], "Prime relationships", by=USER)
+    store.move_answer(run_id, "r1", Q1, funding.id, by=USER)
+    assert store.theme(new_id).size == 1
+    store.move_answer(run_id, "r5", Q1, None, by=USER)
+    assert store.theme(new_id) is None
+    assert shares(store, run_id, Q1) == pytest.approx(1.0)
+    # the analysis' own themes stay, even empty
+    squeezed = theme_by_label(store, run_id, Q1, "Small providers squeezed")
+    for rid in ("r3", "r6"):
+        store.move_answer(run_id, rid, Q1, funding.id, by=USER)
+    assert store.theme(squeezed.id).size == 0
+
+
+# ---------------------------------------------------------------------- QA: search shares, filters, finding
+def test_search_shares_rows_between_questions_and_pages_on(store, bank, run_id):
+    many_answers(store, bank)
+    rows, counts = store.search_answers(bank.id, "contracts", user=USER, limit=40)
+    assert counts == {Q1: 123, Q2: 12}
+    by_q = {q: [r for r in rows if r.question_id == q] for q in counts}
+    assert (len(by_q[Q1]), len(by_q[Q2])) == (28, 12)  # Q2's unused share goes to Q1
+    assert [r.question_id for r in rows] == [Q1] * 28 + [Q2] * 12  # grouped, in paper order
+    rows, _ = store.search_answers(bank.id, "contracts", user=USER, limit=10, per_question=3)
+    assert [r.question_id for r in rows] == [Q1] * 3 + [Q2] * 3
+    # one question, page after page, no gaps and no repeats
+    seen, after = [], 0
+    while True:
+        page, more_counts = store.search_answers(bank.id, "contracts", user=USER, question_id=Q1, limit=50,
+                                                 after_id=after, with_counts=False)
+        assert more_counts == {}
+        if not page:
+            break
+        seen += [r.answer_id for r in page]
+        after = page[-1].answer_id
+    assert len(seen) == len(set(seen)) == 123 and seen == sorted(seen)
+
+
+def test_fair_shares():
+    assert fair_shares({"a": 5, "b": 1000, "c": 300}, 200) == {"a": 5, "c": 97, "b": 98}
+    assert fair_shares({"a": 100, "b": 100}, 200, cap=20) == {"a": 20, "b": 20}
+    assert fair_shares({}, 200) == {}
+
+
+def test_theme_labels_sort_without_case(store, bank, run_id):
+    funding = theme_by_label(store, run_id, Q1, "Funding and payment")
+    store.split_theme(funding.id, ["r1"], "apprenticeships", by=USER)
+    labels = store.theme_labels(bank.id)
+    assert labels == sorted(labels, key=str.casefold) and labels[0] == "apprenticeships"
+
+
+def test_respondents_found_by_organisation_or_id_prefix(store, bank, run_id):
+    many_answers(store, bank)
+    assert store.count_respondents(bank.id) == 126
+    assert store.count_respondents(bank.id, text="riverside", org_field="org_name") == 1
+    assert store.count_respondents(bank.id, text="m00", org_field="org_name") == 100
+    assert [r.id for r in store.respondent_page(bank.id, text="MANY 11", org_field="org_name")] == [
+        "m0011", *[f"m{i:04d}" for i in range(110, 120)]]
+    assert store.count_respondents(bank.id, text="%", org_field="org_name") == 0  # LIKE wildcards are text
+    page = store.respondent_page(bank.id, text="m0", org_field="org_name", limit=30, after_id="m0050")
+    assert page[0].id == "m0051" and len(page) == 30

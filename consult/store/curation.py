@@ -17,6 +17,11 @@ import json
 from consult.store.search import SearchMixin
 
 OTHER_LABEL = "Other"
+# The built-in groups' names (as consult.pipeline writes them): no theme of staff may take one, in
+# any case, or the report would show two groups of that name (and "Other" means "keep in Other").
+NON_ANSWER_LABEL = "No substantive answer"
+TOO_FEW_LABEL = "Too few answers to find themes"
+RESERVED_LABELS = (OTHER_LABEL, NON_ANSWER_LABEL, TOO_FEW_LABEL)
 
 
 class CurationError(ValueError):
@@ -66,25 +71,56 @@ class CurationMixin(SearchMixin):
             raise CurationError(f"no theme with id {theme_id}")
         return row
 
-    def _label_taken(self, run_id: int, question_id: str, label: str, but: int | None = None) -> bool:
-        return self.scalar("SELECT 1 FROM themes WHERE run_id = ? AND question_id = ? AND label = ?"
-                           " AND id IS NOT ?", (run_id, question_id, label, but)) is not None
+    def _label_taken(self, run_id: int, question_id: str, label: str, but: int | None = None) -> str | None:
+        """The label of another theme of the question that ``label`` names (any case), or None."""
+        wanted = label.casefold()
+        for (other,) in self.conn.execute("SELECT label FROM themes WHERE run_id = ? AND question_id = ?"
+                                          " AND id IS NOT ?", (run_id, question_id, but)):
+            if other.casefold() == wanted:
+                return other
+        return None
 
     def _clean_label(self, label: str) -> str:
+        """The label with its spaces tidied; refused when empty or a built-in group's name."""
         label = " ".join((label or "").split())
         if not label:
             raise CurationError("a theme needs a name")
+        reserved = next((r for r in RESERVED_LABELS if r.casefold() == label.casefold()), None)
+        if reserved is not None:
+            hint = " (to put answers there, move them with v)" if reserved == OTHER_LABEL else ""
+            raise CurationError(f"{reserved!r} is the name of a built-in group: choose another name{hint}")
         return label
 
+    def _population_sql(self, run_id: int) -> str:
+        """SQL condition on respondents ``r``: those the run analysed (and not excluded since).
+
+        A run reads submitted responses only unless it was asked to include drafts
+        (``params["include_drafts"]``), so shares after curation have the run's denominator.
+        """
+        params = json.loads(self.scalar("SELECT params FROM analysis_runs WHERE id = ?", (run_id,)) or "{}")
+        drafts = bool(params.get("include_drafts", False)) if isinstance(params, dict) else False
+        return "r.excluded_reason IS NULL" + ("" if drafts else " AND r.status = 'submitted'")
+
     def _recount(self, run_id: int, question_id: str) -> None:
-        """Sizes (primary members not excluded) and shares (of answers not excluded) again."""
+        """Sizes and shares again, over the run's population (see :meth:`_population_sql`).
+
+        A theme staff made that no answer is left in goes (the analysis' own themes stay).
+        """
+        empty = [r[0] for r in self.conn.execute(
+            "SELECT id FROM themes WHERE run_id = ? AND question_id = ? AND created_by = 'staff' AND kind = 'theme'"
+            " AND NOT EXISTS (SELECT 1 FROM theme_members m WHERE m.theme_id = themes.id AND m.is_primary = 1)",
+            (run_id, question_id))]
+        for theme_id in empty:
+            self.conn.execute("UPDATE themes SET similar_to = NULL WHERE similar_to = ?", (theme_id,))
+            self.conn.execute("DELETE FROM themes WHERE id = ?", (theme_id,))
+        who = self._population_sql(run_id)
         total = self.scalar(
             "SELECT count(*) FROM answers a JOIN respondents r ON r.id = a.respondent_id"
-            " WHERE a.question_id = ? AND a.text != '' AND r.excluded_reason IS NULL", (question_id,)) or 0
+            f" WHERE a.question_id = ? AND a.text != '' AND {who}", (question_id,)) or 0
         self.conn.execute(
             "UPDATE themes SET size = (SELECT count(*) FROM theme_members m JOIN respondents r"
             " ON r.id = m.respondent_id WHERE m.theme_id = themes.id AND m.is_primary = 1"
-            " AND r.excluded_reason IS NULL) WHERE run_id = ? AND question_id = ?", (run_id, question_id))
+            f" AND {who}) WHERE run_id = ? AND question_id = ?", (run_id, question_id))
         self.conn.execute("UPDATE themes SET share = CASE WHEN ? > 0 THEN size * 1.0 / ? ELSE 0 END"
                           " WHERE run_id = ? AND question_id = ?", (total, total, run_id, question_id))
 
@@ -122,8 +158,9 @@ class CurationMixin(SearchMixin):
                             " ORDER BY position LIMIT 1", (run_id, question_id))
         if found is not None:
             return found
-        if self._label_taken(run_id, question_id, OTHER_LABEL):
-            raise CurationError(f"a theme is already called {OTHER_LABEL!r} but is not the 'other' group")
+        taken = self._label_taken(run_id, question_id, OTHER_LABEL)
+        if taken:
+            raise CurationError(f"a theme is already called {taken!r} but is not the 'other' group")
         return self._new_theme(run_id, question_id, OTHER_LABEL, kind="other")
 
     # ------------------------------------------------------------------ theme actions
@@ -134,8 +171,11 @@ class CurationMixin(SearchMixin):
             theme = self._theme_or_fail(theme_id)
             if theme["label"] == label:
                 return
-            if self._label_taken(theme["run_id"], theme["question_id"], label, but=theme_id):
-                raise CurationError(f"this question already has a theme called {label!r}: merge them instead")
+            if theme["kind"] != "theme":
+                raise CurationError(f"{theme['label']!r} is a built-in group and keeps its name")
+            taken = self._label_taken(theme["run_id"], theme["question_id"], label, but=theme_id)
+            if taken:
+                raise CurationError(f"this question already has a theme called {taken!r}: merge them instead")
             self.conn.execute("UPDATE themes SET label = ? WHERE id = ?", (label, theme_id))
             self.conn.execute("UPDATE placements SET theme_label = ? WHERE question_id = ? AND theme_label = ?",
                               (label, theme["question_id"], theme["label"]))
@@ -188,8 +228,10 @@ class CurationMixin(SearchMixin):
         with self.write():
             theme = self._theme_or_fail(theme_id)
             run_id, qid = theme["run_id"], theme["question_id"]
-            if self._label_taken(run_id, qid, label):
-                raise CurationError(f"this question already has a theme called {label!r}")
+            taken = self._label_taken(run_id, qid, label)
+            if taken:
+                raise CurationError(f"this question already has a theme called {taken!r}: move the answers"
+                                    " there instead")
             new_id = self._new_theme(run_id, qid, label)
             for rid in respondent_ids:
                 self._set_primary(run_id, rid, qid, new_id)

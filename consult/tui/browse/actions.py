@@ -22,6 +22,21 @@ from consult.tui.browse.widgets import InputModal, PagedTable, ReadingPane, curs
 REMOVE = object()
 
 
+def why_not_quoted(app, respondent_id: str) -> str | None:
+    """Why the report will not quote this respondent (by its rules in consult.report.privacy:
+    consent for purpose 'quote' in the bank, and a submitted response), or None if it may."""
+    from consult.report.privacy import consented
+
+    person = app.store.respondent(respondent_id)
+    if person is None:
+        return None
+    if not consented(person, app.bank, "quote"):
+        return "the respondent did not consent to being quoted"
+    if person.status != "submitted":
+        return "the response is a draft, and drafts are never quoted"
+    return None
+
+
 class AnswerActions:
     """A list of answers beside a reading pane, and the curation actions on the current one."""
 
@@ -90,7 +105,12 @@ class AnswerActions:
             return
         on = not row.key_quote
         if self._do(self.app.store.set_key_quote, row.respondent_id, row.question_id, on, by=self.app.user):
-            self.app.say("Marked as a key quote." if on else "No longer a key quote.")
+            if not on:
+                self.app.say("No longer a key quote.")
+            elif reason := why_not_quoted(self.app, row.respondent_id):
+                self.app.say(f"Marked as a key quote, but the report will not quote it: {reason}.")
+            else:
+                self.app.say("Marked as a key quote.")
         self.refresh_row(row.respondent_id, row.question_id)
 
     def action_exclude(self) -> None:

@@ -192,14 +192,20 @@ class BrowseApp(App):
                     timeout=4)
 
     def relative(self, stamp: str | None) -> str:
+        """A stored time as people read it, with how long ago: ``14 Oct 2010 14:09 UTC (2 days ago)``.
+
+        Times the app wrote end in ``Z`` (UTC); imported ones may carry no zone, and are shown as
+        they are (without "UTC"), counted from now as if UTC.
+        """
         if not stamp:
             return "never"
-        try:
-            moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        except ValueError:
+        moment = parse_time(stamp)
+        if moment is None:
             return stamp
+        when = human_time(moment)
+        aware = moment.tzinfo is not None
+        moment = moment.astimezone(UTC) if aware else moment.replace(tzinfo=UTC)
         seconds = (self.clock() - moment).total_seconds()
-        when = moment.strftime("%d %b %Y %H:%M UTC")
         if seconds < 0:
             return when
         for size, unit in ((365 * 86400, "year"), (86400, "day"), (3600, "hour"), (60, "minute")):
@@ -208,6 +214,37 @@ class BrowseApp(App):
                 return f"{when} ({n} {unit}{'s' if n != 1 else ''} ago)"
         return f"{when} (just now)"
 
+    def short_date(self, stamp: str | None) -> str:
+        """A stored time for a narrow column: ``14 Oct 2010 14:09``."""
+        moment = parse_time(stamp) if stamp else None
+        if moment is None:
+            return stamp or ""
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        return moment.strftime("%d %b %Y %H:%M")
+
+    # ------------------------------------------------------------------ command palette
+    def get_system_commands(self, screen):
+        """Textual's own commands, less "Theme" (colour themes), which beside our "Themes" (of the
+        answers) only confuses."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+
+
+def parse_time(stamp: str) -> datetime | None:
+    """An ISO 8601 time as stored (``2010-10-14T14:09:00Z``, or imported without a zone)."""
+    try:
+        return datetime.fromisoformat(stamp.strip())
+    except ValueError:
+        return None
+
+
+def human_time(moment: datetime) -> str:
+    """``14 Oct 2010 14:09 UTC`` for a time with a zone (shown in UTC), without "UTC" otherwise."""
+    if moment.tzinfo is None:
+        return moment.strftime("%d %b %Y %H:%M")
+    return moment.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
 
 def make_browse_app(store: Store, bank: Bank, *, user: str | None = None,
                     clock: Callable[[], datetime] | None = None) -> BrowseApp:

@@ -10,18 +10,20 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-NOTES = (
-    "Keyboard first; the mouse works too (click a row to preview it, click again to open it).\n"
-    "Ctrl+P opens the command palette: every screen, every question, every action.\n"
-    "Opening an answer (Enter) marks it read for you. Nothing else writes to the database unless\n"
-    "you take a curation action; every curation is logged with your name and the time.\n"
-    "Ctrl+Q quits."
-)
+# One paragraph a line: the Static wraps them to the width of the box.
+NOTES = "\n".join([
+    "Keyboard first; the mouse works too (click a row to preview it, click again to open it).",
+    "Ctrl+P opens the command palette: every screen, every question, every action.",
+    "Opening an answer (Enter) marks it read for you. Nothing else writes to the database unless you "
+    "take a curation action; every curation is logged with your name and the time.",
+    "In a list, Home and End go to the first and the last row (End loads every row that is left).",
+    "Ctrl+Q quits.",
+])
 
 
 def _key(binding: Binding) -> str:
     names = {"slash": "/", "escape": "Esc", "enter": "Enter", "space": "Space", "right_square_bracket": "]",
-             "left_square_bracket": "[", "tab": "Tab", "down": "↓"}
+             "left_square_bracket": "[", "tab": "Tab", "down": "↓", "home": "Home", "end": "End"}
     key = binding.key.split(",")[0]
     if key in names:
         return names[key]

@@ -18,10 +18,12 @@ from consult.tui.browse.widgets import (
     ReadingPane,
     marks,
     organisation_cell,
+    plural,
     safe_line,
 )
 
 PAGE = 100
+END_PAGE = 2000  # End loads every answer left, in pages this big
 
 
 class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
@@ -88,22 +90,22 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
         app = self.app
         filters = self.filters()
         total = app.store.count_answers(app.bank.id, self.question_id, filters)
-        text = Text(f"{total:,} answers")
+        text = Text(plural(total, "answer"))
         if filters.active:
             text.append(" (filtered)", style="bold")
         self.query_one("#question-count", Static).update(text)
 
-    def load_more(self) -> None:
+    def load_more(self, limit: int = PAGE) -> None:
         app = self.app
         table = self.query_one(PagedTable)
         page = app.store.answer_page(app.bank.id, self.question_id, user=app.user, filters=self.filters(),
-                                     after_id=self.last_id, limit=PAGE, org_field=app.org_field)
+                                     after_id=self.last_id, limit=limit, org_field=app.org_field)
         for row in page:
             self.rows[row.respondent_id] = row
             table.add_row(*self.cells(row), key=row.respondent_id)
         if page:
             self.last_id = page[-1].answer_id
-        table.more_available = len(page) == PAGE
+        table.more_available = len(page) == limit
 
     def cells(self, row: AnswerRow) -> list[Text]:
         return [organisation_cell(row),
@@ -113,7 +115,11 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
 
     @on(PagedTable.NeedMore)
     def _more(self, event: PagedTable.NeedMore) -> None:
-        if event.table.more_available:
+        if event.to_end:
+            while event.table.more_available:
+                self.load_more(limit=END_PAGE)
+            event.table.loaded_to_end()
+        elif event.table.more_available:
             self.load_more()
 
     # ------------------------------------------------------------------ current answer

@@ -6,9 +6,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from consult.store.curation import CurationError
 from consult.store.search import RespondentRow
@@ -18,17 +19,20 @@ from consult.tui.browse.widgets import (
     PagedTable,
     cursor_key,
     organisation,
+    plural,
     safe,
     safe_line,
 )
 
 PAGE = 100
+END_PAGE = 2000  # End loads every respondent left, in pages this big
 
 
 class RespondentScreen(Screen):
     TITLE_TEXT = "By respondent"
     BINDINGS = [
-        Binding("enter", "read", "Read", tooltip="Move into the response to scroll it"),
+        Binding("enter", "read", "Open", show=False, tooltip="Open the response, to scroll it"),
+        Binding("f", "find", "Find", tooltip="Find respondents by organisation name or id prefix"),
         Binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
     ]
 
@@ -37,49 +41,100 @@ class RespondentScreen(Screen):
         self.respondent_id = respondent_id
         self.rows: dict[str, RespondentRow] = {}
         self.last_id = ""
+        self.timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
+        with Horizontal(id="respondent-top"):
+            yield Input(placeholder="Find: organisation name or respondent id (f)", id="respondent-find",
+                        compact=True)
+            yield Static(id="respondent-count")
         with Vertical(id="respondent-main"):
             table = PagedTable(id="respondent-table", cursor_type="row", zebra_stripes=True)
             table.add_column("Organisation", key="org", width=28)
             table.add_column("Status", key="status", width=9)
             table.add_column("Answers", key="answers", width=7)
-            table.add_column("Updated", key="updated", width=16)
+            table.add_column("Updated", key="updated", width=17)
             yield table
             yield VerticalScroll(Static(id="respondent-body"), id="respondent-detail")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#respondent-find", Input).cursor_blink = False
         if self.respondent_id:
             # Opened on one response: show it alone (the list still holds everyone, from it on).
             self.last_id = ""
             self.load_more(start=self.respondent_id)
         else:
             self.load_more()
+        self.update_count()
         self.show()
         self.query_one(PagedTable).focus()
 
-    def load_more(self, start: str | None = None) -> None:
+    def find_text(self) -> str:
+        return self.query_one("#respondent-find", Input).value
+
+    def load_more(self, start: str | None = None, limit: int = PAGE) -> None:
         app = self.app
         table = self.query_one(PagedTable)
         after = self.last_id if start is None else _before(start)
-        page = app.store.respondent_page(app.bank.id, after_id=after, limit=PAGE, org_field=app.org_field)
+        page = app.store.respondent_page(app.bank.id, after_id=after, limit=limit, org_field=app.org_field,
+                                         text=self.find_text())
         for row in page:
             self.rows[row.id] = row
             table.add_row(*self.cells(row), key=row.id)
         if page:
             self.last_id = page[-1].id
-        table.more_available = len(page) == PAGE
+        table.more_available = len(page) == limit
+
+    def update_count(self) -> None:
+        app = self.app
+        everyone = app.store.count_respondents(app.bank.id)
+        text = self.find_text().strip()
+        if text:
+            found = app.store.count_respondents(app.bank.id, text=text, org_field=app.org_field)
+            line = Text(f"{found:,} of {plural(everyone, 'respondent')}")
+        else:
+            line = Text(plural(everyone, "respondent"))
+        self.query_one("#respondent-count", Static).update(line)
+
+    def reload(self) -> None:
+        table = self.query_one(PagedTable)
+        table.clear()
+        self.rows.clear()
+        self.last_id = ""
+        self.load_more()
+        self.update_count()
+        self.show()
+
+    @on(Input.Changed, "#respondent-find")
+    def _find_typed(self) -> None:
+        if self.timer:
+            self.timer.stop()
+        self.timer = self.set_timer(0.2, self.reload)
+
+    @on(Input.Submitted, "#respondent-find")
+    def _find_submitted(self) -> None:
+        if self.timer:
+            self.timer.stop()
+        self.reload()
+        self.query_one(PagedTable).focus()
+
+    def action_find(self) -> None:
+        self.query_one("#respondent-find", Input).focus()
 
     def cells(self, row: RespondentRow) -> list[Text]:
         status = Text("excluded", style="red") if row.excluded_reason else Text(row.status)
         return [organisation(row.organisation, row.id), status, Text(str(row.answers), justify="right"),
-                Text((row.updated_at or "")[:16].replace("T", " "))]
+                Text(self.app.short_date(row.updated_at))]
 
     @on(PagedTable.NeedMore)
     def _more(self, event: PagedTable.NeedMore) -> None:
-        if event.table.more_available:
+        if event.to_end:
+            while event.table.more_available:
+                self.load_more(limit=END_PAGE)
+            event.table.loaded_to_end()
+        elif event.table.more_available:
             self.load_more()
 
     def current_id(self) -> str | None:
@@ -118,7 +173,7 @@ class RespondentScreen(Screen):
             text.append(f"\nsubmitted {app.relative(person.submitted_at)}", style="dim")
         if exclusion:
             text.append("\nEXCLUDED", style="bold red")
-            text.append(f" by {clean(exclusion['by'])} at {exclusion['at']}: ")
+            text.append(f" by {clean(exclusion['by'])}, {app.relative(exclusion['at'])}: ")
             text.append_text(safe_line(exclusion["reason"], 200))
         text.append("\n\nProfile\n", style="bold underline")
         for f in app.bank.profile:

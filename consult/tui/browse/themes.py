@@ -20,15 +20,18 @@ from consult.store.search import AnswerRow
 from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
 from consult.tui.browse.widgets import (
     InputModal,
+    ListTable,
     PagedTable,
     PickModal,
     ReadingPane,
     marks,
     organisation_cell,
+    plural,
     safe_line,
 )
 
 PAGE = 100
+END_PAGE = 2000  # End loads every answer left, in pages this big
 KIND_MARK = {"theme": "", "other": "other", "non_answer": "non-answer"}
 
 
@@ -66,7 +69,7 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
             yield self.question_select()
             yield Static(id="themes-run")
         with Horizontal():
-            themes = DataTable(id="themes-table", cursor_type="row")
+            themes = ListTable(id="themes-table", cursor_type="row")
             themes.add_column("Theme", key="label", width=23)
             themes.add_column("Size", key="size", width=6)
             themes.add_column("%", key="share", width=3)
@@ -103,8 +106,11 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
                 Text("No analysis run yet: run `consult analyse`, then come back.", style="dim"))
             self.load_members()
             return
-        info.update(Text(f"run #{run.id} · {run.method}"))
-        self.themes = app.store.themes(run.id, self.question_id)
+        # Only the run's number: the question selector needs the width (the method is on the overview).
+        info.update(Text(f"run #{run.id}"))
+        info.tooltip = f"run #{run.id} · {run.method} {run.version}"
+        # Groups left with no answers (all moved out, or excluded) are not listed.
+        self.themes = [t for t in app.store.themes(run.id, self.question_id) if t.size > 0]
         cursor = 0
         for i, t in enumerate(self.themes):
             label = safe_line(t.label, 40)
@@ -142,7 +148,7 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
             return
         text = Text()
         text.append_text(safe_line(theme.label, 80, style="bold"))
-        text.append(f"  {theme.size:,} answers, {theme.share:.0%}")
+        text.append(f"  {plural(theme.size, 'answer')}, {theme.share:.0%}")
         if theme.kind != "theme":
             text.append(f"  ({KIND_MARK[theme.kind]})", style="dim")
         if theme.created_by == "staff":
@@ -157,19 +163,19 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
         self.load_more_members()
         self.preview()
 
-    def load_more_members(self) -> None:
+    def load_more_members(self, limit: int = PAGE) -> None:
         theme = self.theme()
         if theme is None:
             return
         app = self.app
         members = self.query_one("#members-table", PagedTable)
-        page = app.store.theme_member_page(theme.id, user=app.user, offset=self.member_offset, limit=PAGE,
+        page = app.store.theme_member_page(theme.id, user=app.user, offset=self.member_offset, limit=limit,
                                            org_field=app.org_field)
         for row in page:
             self.rows[row.respondent_id] = row
             members.add_row(*self.cells(row), key=row.respondent_id)
         self.member_offset += len(page)
-        members.more_available = len(page) == PAGE
+        members.more_available = len(page) == limit
 
     def cells(self, row: AnswerRow) -> list[Text]:
         return [Text("✓" if row.respondent_id in self.selected else " ", style="bold green"),
@@ -177,7 +183,11 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
 
     @on(PagedTable.NeedMore, "#members-table")
     def _more(self, event: PagedTable.NeedMore) -> None:
-        if event.table.more_available:
+        if event.to_end:
+            while event.table.more_available:
+                self.load_more_members(limit=END_PAGE)
+            event.table.loaded_to_end()
+        elif event.table.more_available:
             self.load_more_members()
 
     @on(DataTable.RowHighlighted, "#themes-table")
@@ -291,11 +301,11 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
             except ValueError as exc:
                 self.app.say(str(exc), error=True)
                 return
-            self.app.say(f"{len(chosen)} answers split off into {label}.")
+            self.app.say(f"{plural(len(chosen), 'answer')} split off into {label}.")
             self.load_themes(keep=new_id)
 
         self.app.push_screen(InputModal("Split off a new theme",
-                                        f"Name of the new theme for the {len(chosen)} selected answers:",
+                                        f"Name of the new theme for the {plural(len(chosen), 'selected answer')}:",
                                         ok="Split"), done)
 
     def action_move(self) -> None:
@@ -321,8 +331,8 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
                                 by=self.app.user):
                     break
             else:
-                self.app.say(f"Moved {len(chosen)} answer{'s' if len(chosen) != 1 else ''}.")
+                self.app.say(f"Moved {plural(len(chosen), 'answer')}.")
             self.load_themes(keep=theme.id)
 
-        self.app.push_screen(PickModal(f"Move {len(chosen)} answer{'s' if len(chosen) != 1 else ''} to:",
+        self.app.push_screen(PickModal(f"Move {plural(len(chosen), 'answer')} to:",
                                        targets), done)

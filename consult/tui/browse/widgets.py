@@ -32,6 +32,11 @@ def safe(text: str | None, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 answer``, ``2 answers``, ``1,000 answers``."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
 def safe_line(text: str | None, width: int = 80, style: str = "") -> Text:
     return Text(one_line(text, width), style=style)
 
@@ -121,13 +126,35 @@ class Bars(Widget):
 
 
 # ---------------------------------------------------------------------- tables
-class PagedTable(DataTable):
-    """A DataTable that asks for more rows when the cursor or the scroll nears the end."""
+class ListTable(DataTable):
+    """A DataTable of rows to open: Enter shows as "Open" in the footer; Home and End go to the
+    first and last row (not the first and last column)."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted row"),
+        Binding("home,ctrl+home", "first", "First", show=False, tooltip="Go to the first row"),
+        Binding("end,ctrl+end", "last", "Last", show=False, tooltip="Go to the last row"),
+    ]
+
+    def action_first(self) -> None:
+        self.action_scroll_top()
+
+    def action_last(self) -> None:
+        self.action_scroll_bottom()
+
+
+class PagedTable(ListTable):
+    """A DataTable that asks for more rows when the cursor or the scroll nears the end.
+
+    End asks for every row that is left (``NeedMore`` with ``to_end``): the screen loads them
+    all, in large keyset pages, and then the cursor goes to the last row.
+    """
 
     class NeedMore(Message):
-        def __init__(self, table: PagedTable):
+        def __init__(self, table: PagedTable, to_end: bool = False):
             super().__init__()
             self.table = table
+            self.to_end = to_end
 
         @property
         def control(self) -> PagedTable:
@@ -148,6 +175,22 @@ class PagedTable(DataTable):
         super().watch_cursor_coordinate(old, new)
         if self.more_available and new.row >= self.row_count - 10:
             self.post_message(self.NeedMore(self))
+
+    def action_last(self) -> None:
+        if self.more_available:
+            self.post_message(self.NeedMore(self, to_end=True))
+        else:
+            self.action_scroll_bottom()
+
+    def loaded_to_end(self) -> None:
+        """For the screen, once it has loaded every row after a ``to_end`` request."""
+        self.action_scroll_bottom()
+
+
+class OpenList(OptionList):
+    """An OptionList whose Enter shows in the footer as "Open"."""
+
+    BINDINGS = [Binding("enter", "select", "Open", tooltip="Open the highlighted line")]
 
 
 def cursor_key(table: DataTable) -> str | None:
@@ -238,6 +281,7 @@ class FilterBar(Horizontal):
     DEFAULT_CSS = """
     FilterBar { height: auto; layout: grid; grid-size: 4; grid-gutter: 0 1; grid-columns: 1fr 1fr 1fr 1fr; }
     FilterBar Select, FilterBar Checkbox { width: 1fr; }
+    FilterBar SelectCurrent #label { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     class Changed(Message):
@@ -245,12 +289,16 @@ class FilterBar(Horizontal):
             super().__init__()
             self.bar = bar
 
-    def __init__(self, fields: list, themes: list[str], **kwargs: Any):
+    def __init__(self, fields: list, themes: list[str], *, questions: list[tuple[Text, str]] | None = None,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         self.fields = fields
         self.themes = themes
+        self.questions = questions  # (label, id): a question filter first, for search
 
     def compose(self) -> ComposeResult:
+        if self.questions is not None:
+            yield Select(self.questions, prompt="All questions", id="filter-question", compact=True)
         for f in self.fields:
             yield Select([(Text(o), o) for o in f.options], prompt=short_field_name(f.id, f.text),
                          id=f"filter-{f.id}", compact=True)
@@ -265,6 +313,13 @@ class FilterBar(Horizontal):
         self.themes = themes
         select = self.query_one("#filter-theme", Select)
         select.set_options([(safe_line(t, 40), t) for t in themes])
+
+    def question(self) -> str | None:
+        """The question filter's value (search only), or None for every question."""
+        if self.questions is None:
+            return None
+        value = self.query_one("#filter-question", Select).value
+        return None if value is Select.NULL else value
 
     def filters(self, user: str) -> Filters:
         out = Filters()
