@@ -34,6 +34,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -612,7 +613,8 @@ _WEAK_EDGE = frozenset({
     "want", "wants", "need", "needs", "try", "come", "came", "going", "think", "know", "play",
     "use", "used", "work", "works", "really", "just", "also", "still", "barely", "already",
     "larger", "smaller", "clear", "simply", "usually", "often", "behalf", "mean", "means",
-    "suggest", "suggests", "depends", "depend", "rely", "attend",
+    "suggest", "suggests", "depends", "depend", "rely", "attend", "example", "examples",
+    "including", "couple", "available", "rarely", "did", "does",
 })
 _CLAUSE_RE = re.compile(r"[.,;:!?()\[\]\"“”‘]+|’(?!\w)|(?<!\w)'|'(?!\w)|\s[-–—]\s")
 
@@ -760,14 +762,20 @@ def analyse_texts(
     a theme with exactly that label and are never moved. ``embedder`` lets a caller supply a
     space fitted on more answers (e.g. all questions); by default one is fitted on ``texts``.
     """
-    # Duplicate answers make k-means warn that it found fewer distinct clusters than asked,
-    # and an all-zero column makes the SVD divide by zero; both are handled below (tiny
-    # clusters go to "other"), so the warnings would only alarm the person running it.
+    with _quiet_numerics():
+        return _analyse_texts(texts, themes=themes, seed=seed, max_themes=max_themes, pinned=pinned,
+                              progress=progress, embedder=embedder)
+
+
+@contextmanager
+def _quiet_numerics():
+    """Duplicate answers make k-means warn that it found fewer distinct clusters than asked,
+    and an all-zero column makes the SVD divide by zero; both are handled (tiny clusters go to
+    "other"), so the warnings would only alarm the person running the analysis."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
-        return _analyse_texts(texts, themes=themes, seed=seed, max_themes=max_themes, pinned=pinned,
-                              progress=progress, embedder=embedder)
+        yield
 
 
 def _analyse_texts(texts, *, themes, seed, max_themes, pinned, progress, embedder) -> QuestionAnalysis:
@@ -1060,6 +1068,11 @@ def link_themes(
     questions with cosine >= ``threshold`` are returned as
     ``{"question_a", "theme_a", "label_a", "question_b", "theme_b", "label_b", "similarity"}``.
     """
+    with _quiet_numerics():
+        return _link_themes(per_question, threshold=threshold, seed=seed)
+
+
+def _link_themes(per_question, *, threshold: float, seed: int) -> list[dict]:
     rng = np.random.default_rng(seed)
     entries: list[tuple[str, Theme, np.ndarray | None, list[int]]] = []
     pooled: list[str] = []

@@ -76,7 +76,7 @@ csv.field_size_limit(64 * 1024 * 1024)
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     if not reader.fieldnames:
         raise BadImport(path, [RowProblem("row 1", "the file is empty: expected a header row")])
     header = [name.strip() for name in reader.fieldnames]
@@ -160,6 +160,8 @@ class _Builder:
                 answer = _text(raw)
                 if qid not in self.questions:
                     problems.append(RowProblem(where, f"unknown question id {qid!r}" if qid else "question is empty"))
+                elif self.questions[qid].is_free_text and not isinstance(raw, str | int | float | None):
+                    problems.append(RowProblem(where, f"the answer to {qid} must be text, not {type(raw).__name__}"))
                 elif not self.questions[qid].is_free_text and (
                         answer := _chosen_answer(self.questions[qid], raw)).startswith("!"):
                     problems.append(RowProblem(where, answer[1:]))

@@ -537,7 +537,7 @@ def _build(path: Path, text: str, data: dict) -> Bank:
                                 questions=tuple(questions)))
 
     if c.problems:
-        raise BankError(c.problems)
+        raise BankError(sorted(c.problems, key=lambda p: p.line or 0))
     return Bank(id=meta["id"], title=meta["title"], path=path, subtitle=meta.get("subtitle", ""),
                 publisher=meta.get("publisher", ""), date=meta.get("date", ""), series=meta.get("series", ""),
                 introduction=meta.get("introduction", "").strip(), privacy=meta.get("privacy", "").strip(),

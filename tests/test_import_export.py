@@ -277,3 +277,16 @@ def test_unwritable_output_is_refused_before_any_work(tmp_path):
     assert Store(db).runs("localising-justice") == []
     result = run("export", "--db", db, "--out", tmp_path / "missing" / "x.csv")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_malformed_cells_are_bad_rows(tmp_path):
+    db = tmp_path / "r.db"
+    unterminated = tmp_path / "u.csv"
+    unterminated.write_text('respondent,question,answer\nr1,police.engagement,"unterminated\n')
+    result = run("import", unterminated, "--db", db)
+    assert result.exit_code == 2 and "row 2: is not valid CSV" in result.output
+    listed = tmp_path / "l.json"
+    listed.write_text(json.dumps([{"respondent": 5, "question": "police.engagement", "answer": ["a"]}]))
+    result = run("import", listed, "--db", db)
+    assert result.exit_code == 2 and "record 1: the answer to police.engagement must be text" in result.output
+    assert not db.exists() or Store(db).scalar("SELECT count(*) FROM answers") == 0

@@ -109,6 +109,11 @@ def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, embe
     if not quiet:
         run = store.latest_run(bank.id)
         found = sum(1 for t in store.themes(run_id) if t.kind == "theme")
+        answered = sum(q["answered"] for q in run.summary.get("questions", {}).values())
+        drafts = len(store.respondents(bank.id, status="draft"))
+        if not answered and drafts and not include_drafts:
+            click.echo(f"No submitted answers to analyse; {plural(drafts, 'draft response')} left out "
+                       "(add --include-drafts to analyse them).", err=True)
         click.echo(f"Analysis run {run_id}: {plural(found, 'theme')} over "
                    f"{plural(len(run.params['questions']), 'question')}."
                    f" See them with: consult themes" + (f" --db {db_path}" if db_path else ""))

@@ -15,6 +15,13 @@ from consult.cli.common import UsageProblem
 from consult.questions import BankError, default_bank_path, load_bank
 
 
+def _chosen_bank() -> Path:
+    """The bank named by ``consult --bank`` (or ``$CONSULT_BANK``), else the bundled one."""
+    ctx = click.get_current_context()
+    root = ctx.find_root().obj or {}
+    return root.get("bank") or default_bank_path()
+
+
 @cli.group()
 def questions() -> None:
     """Check and show question banks."""
@@ -28,7 +35,7 @@ def check(files: tuple[Path, ...]) -> None:
     Every problem is listed with its file, line and field. Exit status 2 if any.
     """
     problems = 0
-    for path in files or (default_bank_path(),):
+    for path in files or (_chosen_bank(),):
         try:
             bank = load_bank(path)
         except BankError as exc:
@@ -47,7 +54,7 @@ def check(files: tuple[Path, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the questions as a JSON list.")
 def show(file: Path | None, as_json: bool) -> None:
     """Print the sections and questions of FILE (default: the bundled bank)."""
-    bank = load_bank(file or default_bank_path())
+    bank = load_bank(file or _chosen_bank())
     if as_json:
         rows = [{"section": s.id, "section_title": s.title, "id": q.id, "text": q.text, "kind": q.kind,
                  "required": q.required, "word_limit": q.word_limit, "key_question": q.key_question,

@@ -493,6 +493,8 @@ def _merge_small(pairs: list[tuple[str, int]], *, total_known: bool) -> list[Cou
 
 
 def _pretty(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, list | tuple):
@@ -505,8 +507,9 @@ def _pretty(value) -> str:
 def _method(run: Run | None, sections: list[SectionReport]) -> Method | None:
     if run is None:
         return None
-    simple = [(k.replace("_", " "), _pretty(v)) for k, v in run.params.items()
-              if not isinstance(v, dict | list) or len(_pretty(v)) < 120]
+    simple = [("method", run.method)] + [
+        (k.replace("_", " "), _pretty(v)) for k, v in run.params.items()
+        if not isinstance(v, dict | list) or len(_pretty(v)) < 120]
     summary = [(k.replace("_", " "), _pretty(v)) for k, v in run.summary.items()
                if not isinstance(v, dict | list) or len(_pretty(v)) < 120]
     edited = any(t.edited for s in sections for q in s.questions for t in q.themes)

@@ -203,8 +203,8 @@ def method_paragraphs(d: ReportData) -> list[str]:
         out.append("No analysis of the free-text answers has been run yet, so no themes are shown.")
     else:
         out.append(
-            f"Every free-text answer was read by a computer analysis (method \u201c{m.method}\u201d, "
-            f"consult {m.version}, run on {m.run_at}) that groups answers using similar words into "
+            f"Every free-text answer was read by a computer analysis (consult {m.version}, run on "
+            f"{m.run_at}; technical details below) that groups answers using similar words into "
             "themes, separately for each question. Each theme is labelled with a key phrase and "
             "described by the words that set it apart. Each answer is counted once, under the theme it "
             "fits best. Answers that fit no theme closely enough are counted as \u201cOther\u201d, and "

@@ -261,5 +261,11 @@ class ResponsesMixin:
                         self._touch(rid, **changes)
                 for question_id, text in (rec.get("answers") or {}).items():
                     self.save_answer(rid, question_id, text)
+                if existing is None:
+                    # Saving the answers stamped the import time; a response's own times, when
+                    # the file gives them, say more about when it was written.
+                    written = rec.get("updated_at") or rec.get("submitted_at") or rec.get("created_at")
+                    if written:
+                        self.conn.execute("UPDATE respondents SET updated_at = ? WHERE id = ?", (written, rid))
                 count += 1
         return count
