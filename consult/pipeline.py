@@ -19,7 +19,7 @@ from consult import __version__
 from consult.analysis import METHOD, analyse_texts, link_themes
 from consult.questions import Bank
 from consult.store import Store
-from consult.text import strip_contacts
+from consult.text import cap_first, strip_contacts
 
 NON_ANSWER_LABEL = "No substantive answer"
 OTHER_LABEL = "Other"
@@ -90,7 +90,7 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
             ranks = {idx: r for r, idx in enumerate(theme.representatives, start=1)}
             scores = theme.scores
             stored.append({
-                "question_id": question.id, "kind": "theme", "label": theme.label,
+                "question_id": question.id, "kind": "theme", "label": cap_first(theme.label),
                 "description": describe(theme.terms), "terms": theme.terms, "size": len(theme.members),
                 "share": len(theme.members) / total if total else 0.0, "cohesion": theme.cohesion,
                 "similar_to": first + theme.similar_to if theme.similar_to is not None else None,

@@ -32,6 +32,16 @@ def one_line(text: str | None, width: int = 80) -> str:
     return flat if len(flat) <= width else flat[: max(width - 1, 0)].rstrip() + "…"
 
 
+def cap_first(label: str) -> str:
+    """A theme label as shown everywhere: its first letter upper-case and the rest exactly as the
+    analysis or staff wrote it ('cash flow' -> 'Cash flow', 'CRB checks' and 'BME offenders'
+    unchanged, '"cash" flow' -> '"Cash" flow')."""
+    for i, ch in enumerate(label):
+        if ch.isalnum():
+            return label[:i] + ch.upper() + label[i + 1:] if ch.isalpha() else label
+    return label
+
+
 def word_count(text: str | None) -> int:
     return len(_WORD.findall(text or ""))
 

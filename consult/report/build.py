@@ -29,7 +29,7 @@ from consult.report.privacy import (
     values,
 )
 from consult.store import Respondent, Run, Store
-from consult.text import clean, redact
+from consult.text import cap_first, clean, redact
 
 # Thresholds for the summary and breakdowns, stated in the report's method section.
 BREAKDOWN_MIN_ANSWERS = 20  # fewer answers than this: no breakdown by group
@@ -216,16 +216,6 @@ class ReportData:
 def _label(text: str) -> str:
     """A label or term from the analysis: one clean line, personal data redacted."""
     return " ".join(redact(clean(text)).split())
-
-
-def cap_first(label: str) -> str:
-    """A theme label as the report shows it everywhere: its first letter upper-case and the rest
-    exactly as the analysis or staff wrote it ('cash flow' -> 'Cash flow', 'CRB checks' and
-    'BME offenders' unchanged, '"cash" flow' -> '"Cash" flow')."""
-    for i, ch in enumerate(label):
-        if ch.isalnum():
-            return label[:i] + ch.upper() + label[i + 1:] if ch.isalpha() else label
-    return label
 
 
 def _group_columns(bank: Bank) -> list[tuple[str, ProfileField, str]]:
