@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from consult.questions import Question
 from consult.text import clean
+from consult.tui.answer.app import filled, short
 
 PREVIEW_CHARS = 220
 # At most this many missing required items are named in the header; the rest are counted.
@@ -71,17 +72,7 @@ class ReviewScreen(Screen):
 
     def _options(self) -> list[Option | None]:
         app = self.app
-        respondent = app.refresh_respondent()
-        org = app.bank.profile_role("organisation")
-        org_name = (respondent.profile.get(org.id) if org and respondent else None) or ""
-        if org_name:
-            org_shown = Content(clean(org_name))
-        elif org is not None and org.required:
-            org_shown = Content.styled("⚠ Organisation not given (required)", "bold $error")
-        else:
-            org_shown = Content.styled("Organisation not given", "$warning")
-        options: list[Option | None] = [Option(Content.assemble(
-            ("Profile and consent", "bold"), "\n    ", org_shown), id="profile")]
+        options: list[Option | None] = [Option(self._profile_prompt(), id="profile")]
         for number, section in enumerate(app.bank.sections, start=1):
             options.append(None)
             options.append(Option(Content.styled(f"{number}. {clean(section.title)}", "bold $accent"),
@@ -97,6 +88,43 @@ class ReviewScreen(Screen):
                     body = Content.styled("⚠ Not answered", "$warning")
                 options.append(Option(Content.assemble(head, "\n    ", body), id=f"question:{q.id}"))
         return options
+
+    def _profile_prompt(self) -> Content:
+        """Every profile answer given, and each consent item with the member's Yes or No, so
+        that they see what they consent to before they submit. (It is their own response, so
+        the personal fields are shown too.)"""
+        app = self.app
+        respondent = app.refresh_respondent()
+        profile = respondent.profile if respondent else {}
+        consent = respondent.consent if respondent else {}
+        lines: list[Content] = []
+        for f in app.bank.profile:
+            value = profile.get(f.id)
+            if filled(value):
+                shown = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+                label = " ".join(clean(f.text).split())
+                label = label if label.endswith(("?", ":")) else label + ":"
+                lines.append(Content.assemble((label, "bold"), " ", answer_preview(shown)))
+            elif f.role == "organisation":
+                lines.append(Content.styled("⚠ Organisation not given (required)", "bold $error")
+                             if f.required else
+                             Content.styled("Organisation not given", "$warning"))
+            elif f.required:
+                lines.append(Content.styled(f"⚠ {short(f.text)}: not given (required)",
+                                            "bold $error"))
+        if not lines:
+            lines.append(Content.styled("No profile answers given", "$warning"))
+        if app.bank.consent:
+            lines.append(Content.styled("Consent:", "bold"))
+            for item in app.bank.consent:
+                given = bool(consent.get(item.id, False))
+                lines.append(Content.assemble(
+                    ("Yes" if given else "No ", "bold $success" if given else "bold"),
+                    "  ", " ".join(clean(item.text).split())))
+        prompt = Content.styled("Profile and consent", "bold")
+        for line in lines:
+            prompt += Content("\n    ") + line
+        return prompt
 
     def on_mount(self) -> None:
         review = self.query_one("#review-list", OptionList)

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
+from consult.text import clean
 from consult.tui.answer.app import submitted_words
 from consult.tui.answer.export import default_export_name, response_markdown, write_atomic
 
@@ -107,6 +108,12 @@ class ReceiptScreen(Screen):
                 id="amend"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        # The existing file the member was warned about: a second Save with the same path
+        # replaces it. Any edit to the file name forgets it.
+        self._replace_pending: Path | None = None
+
     def compose(self) -> ComposeResult:
         app = self.app
         code = app.code or ""
@@ -158,6 +165,10 @@ class ReceiptScreen(Screen):
     async def quit(self) -> None:
         await self.app.action_quit()
 
+    @on(Input.Changed, "#export-path")
+    def _name_changed(self) -> None:
+        self._replace_pending = None
+
     @on(Button.Pressed, "#save-copy")
     @on(Input.Submitted, "#export-path")
     def action_save_copy(self) -> None:
@@ -167,11 +178,35 @@ class ReceiptScreen(Screen):
         if not raw:
             message.update(Content.styled("Type a file name first.", "$warning"))
             return
-        text = response_markdown(app.bank, app.refresh_respondent(),
-                                 app.store.answers(app.respondent.id), app.code)
+        target = Path(raw).expanduser()
         try:
-            written = write_atomic(Path(raw), text)
+            exists = target.exists()
+            resolved = target.resolve()
         except OSError as exc:
             message.update(Content.styled(f"Could not save: {exc.strerror or exc}", "bold $error"))
             return
-        message.update(Content.assemble(("Saved ✓ ", "$success"), str(written)))
+        replacing = False
+        if target.is_dir():
+            self._replace_pending = None
+            message.update(Content.styled(f"{clean(raw)} is a folder: type a file name.",
+                                          "bold $warning"))
+            return
+        if exists:
+            if self._replace_pending != resolved:
+                # Never overwrite without asking: the first Save only warns.
+                self._replace_pending = resolved
+                message.update(Content.styled(
+                    f"{clean(raw)} already exists: press Save again to replace it, or change "
+                    "the name", "bold $warning"))
+                return
+            replacing = True
+        self._replace_pending = None
+        text = response_markdown(app.bank, app.refresh_respondent(),
+                                 app.store.answers(app.respondent.id), app.code)
+        try:
+            written = write_atomic(target, text)
+        except OSError as exc:
+            message.update(Content.styled(f"Could not save: {exc.strerror or exc}", "bold $error"))
+            return
+        message.update(Content.assemble(("Saved ✓ ", "$success"), clean(str(written)),
+                                        " (replaced the old file)" if replacing else ""))

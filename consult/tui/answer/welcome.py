@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,6 +13,8 @@ from textual.widgets import Button, Footer, Header, Input, Static
 from consult.tui.answer.widgets import safe
 
 WRONG_CODE = "No response matches that code. Check it and try again."
+CODE_IN_BOX = ("There is a code in the box: press Enter to resume with it. To start a new "
+               "response instead, clear the box first.")
 
 
 class WelcomeScreen(Screen):
@@ -40,7 +42,10 @@ class WelcomeScreen(Screen):
             with Horizontal(id="start-row"):
                 yield Button("Start a new response", id="start", variant="primary")
             with Horizontal(id="resume-row"):
-                yield Input(placeholder="Resume code, e.g. KX7P-3QMD", id="code", max_length=20)
+                # No select-all on focus: a letter typed elsewhere on this screen is put in the
+                # box and focuses it (see on_key), and the next letters must add to it.
+                yield Input(placeholder="Resume code, e.g. KX7P-3QMD", id="code", max_length=20,
+                            select_on_focus=False)
                 yield Button("Resume with a code", id="resume")
             yield Static("", id="code-message")
         yield Footer()
@@ -49,8 +54,70 @@ class WelcomeScreen(Screen):
         self.query_one("#code", Input).cursor_blink = not self.app.is_headless
         self.query_one("#start", Button).focus()
 
+    @property
+    def code_field(self) -> Input:
+        return self.query_one("#code", Input)
+
+    def has_code(self) -> bool:
+        return bool(self.code_field.value.strip())
+
+    def on_key(self, event: events.Key) -> None:
+        """A returning member may just type their code, wherever the focus is: a letter or digit
+        goes into the code box. Enter or Space on "Start a new response" starts one only while
+        the box is empty; with a code in it, Enter resumes and Space goes into the box.
+
+        Keys reach this handler (bubbling up from the focused widget) before any binding is
+        checked, so stopping one here also stops the Start button's own Enter binding.
+        """
+        field = self.code_field
+        focused = self.app.focused
+        if focused is field:
+            return
+        start = self.query_one("#start", Button)
+        character = event.character or ""
+        if event.is_printable and character.isalnum():
+            self._stop(event)
+            self._type_into_code(character)
+        elif focused is start and event.key in ("enter", "space"):
+            self._stop(event)
+            if not self.has_code():
+                self.app.start_new()
+            elif event.key == "enter":
+                self.resume()
+            else:
+                self._type_into_code(" ")
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Pasting a code while the focus is elsewhere on this screen pastes it into the box."""
+        field = self.code_field
+        if self.app.focused is not field and event.text.strip():
+            event.stop()
+            self._type_into_code(event.text.splitlines()[0].strip())
+
+    @staticmethod
+    def _stop(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+
+    def _type_into_code(self, text: str) -> None:
+        field = self.code_field
+        field.cursor_position = len(field.value)
+        field.insert_text_at_cursor(text)
+        field.focus()
+
     @on(Button.Pressed, "#start")
+    def start_pressed(self) -> None:
+        """The Start button clicked (its keys are handled in :meth:`on_key`)."""
+        self.app.start_new()
+
     def action_start(self) -> None:
+        """Ctrl+O: start a new response, but not while a code is waiting in the box."""
+        if self.has_code():
+            message = self.query_one("#code-message", Static)
+            message.update(Content.styled(CODE_IN_BOX, "bold $warning"))
+            self.code_field.focus()
+            self.app.bell()
+            return
         self.app.start_new()
 
     def action_focus_code(self) -> None:
