@@ -42,6 +42,11 @@ def cap_first(label: str) -> str:
     return label
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 answer``, ``2 answers``, ``1,000 answers``; ``many`` for irregular plurals."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
 def word_count(text: str | None) -> int:
     return len(_WORD.findall(text or ""))
 

@@ -18,10 +18,9 @@ from consult.cli.common import (
     db_option,
     open_bank,
     open_store,
-    plural,
     writable,
 )
-from consult.text import clean, one_line
+from consult.text import clean, one_line, plural
 
 
 class ThemeCount(click.ParamType):

@@ -113,8 +113,3 @@ def need_terminal(command: str) -> None:
     """The TUIs draw on a terminal; without one they would hang writing escape codes."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageProblem(f"`consult {command}` needs a terminal (stdin and stdout must be a TTY)")
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 question``, ``2 questions``."""
-    return f"{count:,} {word if count == 1 else many or word + 's'}"

@@ -18,11 +18,10 @@ from consult.cli.common import (
     db_option,
     open_bank,
     open_store,
-    plural,
     writable,
 )
 from consult.importer import BadImport, read_records
-from consult.text import clean
+from consult.text import clean, plural
 
 _C1 = re.compile(r"[\x7f-\x9f]")
 

@@ -23,6 +23,7 @@ from consult.report.build import (
     ThemeReport,
 )
 from consult.report.privacy import HIDDEN
+from consult.text import plural
 
 Esc = Callable[[str], str]
 
@@ -35,10 +36,6 @@ def pct(share: float) -> str:
     if 0 < p < 1:
         return "under 1%"
     return f"{p:.0f}%"
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def short_question(q: QuestionReport, limit: int = 70) -> str:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from consult.store.search import AnswerRow
+from consult.text import plural
 from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
 from consult.tui.browse.widgets import (
     FilterBar,
@@ -18,7 +19,6 @@ from consult.tui.browse.widgets import (
     ReadingPane,
     marks,
     organisation_cell,
-    plural,
     safe_line,
 )
 

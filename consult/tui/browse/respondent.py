@@ -13,13 +13,12 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from consult.store.curation import CurationError
 from consult.store.search import RespondentRow
-from consult.text import clean
+from consult.text import clean, plural
 from consult.tui.browse.widgets import (
     InputModal,
     PagedTable,
     cursor_key,
     organisation,
-    plural,
     safe,
     safe_line,
 )

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from consult.store.search import AnswerRow, fts_query
+from consult.text import plural
 from consult.tui.browse.actions import AnswerActions
 from consult.tui.browse.widgets import (
     FilterBar,
@@ -24,7 +25,6 @@ from consult.tui.browse.widgets import (
     ReadingPane,
     marks,
     organisation,
-    plural,
     safe_line,
     snippet,
 )

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from consult.store.analyses import ThemeRow
 from consult.store.search import AnswerRow
+from consult.text import plural
 from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
 from consult.tui.browse.widgets import (
     InputModal,
@@ -26,7 +27,6 @@ from consult.tui.browse.widgets import (
     ReadingPane,
     marks,
     organisation_cell,
-    plural,
     safe_line,
 )
 

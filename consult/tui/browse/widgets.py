@@ -32,11 +32,6 @@ def safe(text: str | None, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 answer``, ``2 answers``, ``1,000 answers``."""
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
-
-
 def safe_line(text: str | None, width: int = 80, style: str = "") -> Text:
     return Text(one_line(text, width), style=style)
 
