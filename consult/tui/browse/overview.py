@@ -25,7 +25,7 @@ class OverviewScreen(Screen):
         yield Header(show_clock=False)
         with VerticalScroll(id="overview-body"):
             yield Static(id="overview-summary")
-            yield Static("Answers per question", classes="section-title")
+            yield Static("Answers per question (drafts included)", classes="section-title")
             yield Vertical(id="overview-answers")
             yield Vertical(id="overview-breakdowns")
         yield Footer()
