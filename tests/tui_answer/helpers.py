@@ -14,6 +14,9 @@ from rich.console import Console
 from consult.questions import Bank, default_bank_path, load_bank
 from consult.store import Store
 from consult.tui.answer.app import AnswerApp, make_answer_app
+from consult.tui.answer.profile import ProfileScreen
+from consult.tui.answer.section import SectionScreen
+from consult.tui.answer.welcome import WelcomeScreen
 
 FIXED_TIME = datetime(2025, 3, 14, 14, 32, 5)
 CODES = ("KX7P-3QMD", "HT4W-9RZB", "MN8C-2VJE", "QW3E-RT5Y")
@@ -71,6 +74,23 @@ async def type_text(pilot, text: str) -> None:
     names = {" ": "space", "\n": "enter", ".": "full_stop", ",": "comma", "-": "minus",
              "@": "at"}
     await pilot.press(*[names.get(ch, ch) for ch in text])
+
+
+SIZE = (80, 24)
+
+
+async def start_response(pilot) -> None:
+    """Welcome → Start (Enter on the focused button) → profile."""
+    assert isinstance(pilot.app.screen, WelcomeScreen)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ProfileScreen))
+
+
+async def open_first_section(pilot) -> None:
+    """Start a response and move from the profile to the first section of questions."""
+    await start_response(pilot)
+    await pilot.press("pagedown")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SectionScreen))
 
 
 __all__ = ["asyncio"]

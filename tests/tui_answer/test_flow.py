@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from consult.tui.answer.profile import ProfileScreen
 from consult.tui.answer.review import ReviewScreen
 from consult.tui.answer.section import SectionScreen
 from consult.tui.answer.submit import ReceiptScreen
 from consult.tui.answer.welcome import WRONG_CODE, WelcomeScreen
 from consult.tui.answer.widgets import AnswerBox, SafeTextArea
 
-from .helpers import CODES, bank, make_app, new_store, screen_text, type_text, wait_for
-
-SIZE = (80, 24)
-
-
-async def start_response(pilot) -> None:
-    """Welcome → Start (Enter on the focused button) → profile."""
-    assert isinstance(pilot.app.screen, WelcomeScreen)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ProfileScreen))
+from .helpers import (
+    CODES,
+    SIZE,
+    bank,
+    make_app,
+    new_store,
+    open_first_section,
+    screen_text,
+    start_response,
+    type_text,
+    wait_for,
+)
 
 
 async def test_whole_consultation_by_keyboard(tmp_path):
@@ -89,9 +90,7 @@ async def test_ctrl_q_right_after_typing_keeps_the_answer(tmp_path):
     db = tmp_path / "r.db"
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await start_response(pilot)
-        await pilot.press("pagedown")
-        await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
+        await open_first_section(pilot)
         await type_text(pilot, "typed then quit")
         await pilot.press("ctrl+q")  # well inside the debounce
     store = new_store(db)
@@ -103,9 +102,7 @@ async def test_autosave_within_a_second_while_typing_goes_on(tmp_path):
     db = tmp_path / "r.db"
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await start_response(pilot)
-        await pilot.press("pagedown")
-        await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
+        await open_first_section(pilot)
         store = new_store(db)
         rid = app.respondent.id
         # Idle: saved about half a second after the last key.
@@ -192,9 +189,7 @@ async def test_review_jumps_to_an_unanswered_question_with_focus_in_its_editor(t
     db = tmp_path / "r.db"
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await start_response(pilot)
-        await pilot.press("pagedown")
-        await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
+        await open_first_section(pilot)
         await type_text(pilot, "only Q1")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))

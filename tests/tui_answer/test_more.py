@@ -10,8 +10,18 @@ from consult.tui.answer.review import ReviewScreen
 from consult.tui.answer.section import SectionScreen
 from consult.tui.answer.submit import ConfirmSubmitScreen, ReceiptScreen
 
-from .helpers import CODES, bank, make_app, new_store, screen_text, type_text, wait_for
-from .test_flow import SIZE, start_response
+from .helpers import (
+    CODES,
+    SIZE,
+    bank,
+    make_app,
+    new_store,
+    open_first_section,
+    screen_text,
+    start_response,
+    type_text,
+    wait_for,
+)
 
 
 async def test_submit_save_markdown_copy_then_amend_and_resubmit(tmp_path):
@@ -100,9 +110,7 @@ async def test_word_limit_warns_but_does_not_block(tmp_path):
     store = new_store(tmp_path / "r.db", the_bank)
     app = make_answer_app(store, the_bank, clock=lambda: FIXED_TIME, code_factory=lambda: CODES[0])
     async with app.run_test(size=SIZE) as pilot:
-        await start_response(pilot)
-        await pilot.press("pagedown")
-        await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
+        await open_first_section(pilot)
         await type_text(pilot, "a b c")
         assert "3 / 3 words" in screen_text(app)
         await type_text(pilot, " d e")

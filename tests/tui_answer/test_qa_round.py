@@ -11,8 +11,17 @@ from consult.tui.answer.section import SectionScreen
 from consult.tui.answer.submit import ConfirmSubmitScreen, ReceiptScreen
 from consult.tui.answer.welcome import CODE_IN_BOX, WRONG_CODE, WelcomeScreen
 
-from .helpers import CODES, bank, make_app, new_store, screen_text, type_text, wait_for
-from .test_flow import SIZE, start_response
+from .helpers import (
+    CODES,
+    SIZE,
+    bank,
+    make_app,
+    new_store,
+    screen_text,
+    start_response,
+    type_text,
+    wait_for,
+)
 
 RETURNING = "FNUN-R3KE"
 

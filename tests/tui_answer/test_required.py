@@ -16,9 +16,20 @@ from consult.tui.answer.review import ReviewScreen
 from consult.tui.answer.section import SectionScreen
 from consult.tui.answer.submit import ConfirmSubmitScreen, ReceiptScreen
 
-from .helpers import CODES, FIXED_TIME, bank, make_app, new_store, screen_text, type_text, wait_for
+from .helpers import (
+    CODES,
+    FIXED_TIME,
+    SIZE,
+    bank,
+    make_app,
+    new_store,
+    open_first_section,
+    screen_text,
+    start_response,
+    type_text,
+    wait_for,
+)
 from .test_choices import MIXED
-from .test_flow import SIZE, start_response
 
 SUBMITTED_NOTICE = ("Changes you make are saved to it as you type; submit again to confirm them "
                     "and update the submission time.")
@@ -126,9 +137,7 @@ async def test_required_question_and_field_listed_then_each_opened_in_turn(tmp_p
     db = tmp_path / "r.db"
     app = required_mixed_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await start_response(pilot)
-        await pilot.press("pagedown")
-        await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
+        await open_first_section(pilot)
         await type_text(pilot, "More money")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))

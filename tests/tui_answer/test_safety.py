@@ -7,8 +7,17 @@ from textual.widgets import Input
 from consult.tui.answer.review import ReviewScreen
 from consult.tui.answer.section import SectionScreen
 
-from .helpers import CODES, bank, make_app, new_store, screen_text, type_text, wait_for
-from .test_flow import SIZE, start_response
+from .helpers import (
+    CODES,
+    SIZE,
+    bank,
+    make_app,
+    new_store,
+    screen_text,
+    start_response,
+    type_text,
+    wait_for,
+)
 
 HOSTILE = "[/] and [@click=app.quit]x[/] and [bold]x[/bold] and \x1b]0;evil\x07 and \x1b[2J end"
 SHOWN = "[/] and [@click=app.quit]x[/] and [bold]x[/bold] and ]0;evil and [2J end"
