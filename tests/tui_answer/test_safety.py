@@ -32,7 +32,8 @@ async def test_markup_and_escapes_are_stored_exactly_and_shown_literally(tmp_pat
         await pilot.press("pagedown")
         await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
         app.focused.insert(HOSTILE)  # as a paste would
-        await pilot.pause()
+        # The editor scrolls into view on its first edit; wait for that redraw, not one frame.
+        await wait_for(pilot, lambda: "]0;evil" in screen_text(app))
         # In the editor: the document keeps every character, the screen gets none of the controls.
         assert app.focused.text == HOSTILE
         text = screen_text(app)
