@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 # $(call pip_quiet,WHAT,ARGS): one line of progress; on failure, where the log is and its last lines.
 define pip_quiet
-	@echo "Setting up consult: installing $(1) into $(VENV) (first time only, a minute or two)..."
+	@echo "Setting up consult: installing $(1) into $(VENV) (first time only)..."
 	@$(PY) -m pip install --disable-pip-version-check $(2) >>$(LOG) 2>&1 || { \
 		echo "make: installing $(1) failed; the last lines of $(LOG):" >&2; \
 		tail -n 15 $(LOG) >&2; \
