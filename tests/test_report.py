@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
-from test_report_fixtures import CONTACT_TEXT, Q1, Q2, Q3, REFUSER_TEXT, build_fixture
 
 from consult.cli import cli
 from consult.report import build_report, render_html, render_markdown
 from consult.report.privacy import suppress
 from consult.store import Store
+from tests.test_report_fixtures import CONTACT_TEXT, Q1, Q2, Q3, REFUSER_TEXT, build_fixture
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import re
 
 import pytest
 from markdown_it import MarkdownIt
-from test_report_fixtures import Q1, Q3, build_fixture
 
 from consult.pipeline import describe
 from consult.report import build_report, render_html, render_markdown
 from consult.report.build import cap_first, dropped_note
 from consult.report.privacy import CONTACT_REMOVED, QuoteChooser, content_words
 from consult.report.words import answered_line
+from tests.test_report_fixtures import Q1, Q3, build_fixture
 
 OPENING = "We shared one opening sentence about the prime contractor."
 PASTED = "Our partnership with the prime worked well for housing, and we would do it again."
