@@ -216,6 +216,18 @@ class ProfileField:
     role: str | None = None
     breakdown: bool = False
     personal: bool = False
+    # Wider areas the report counts in before any small number is suppressed, as the bank
+    # declares them: ``(("North", ("North East", ...)), ...)``. Options in no group stay as they are.
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def group_of(self, value: str) -> str:
+        """The wider group a value belongs to, or the value itself."""
+        return next((name for name, members in self.groups if value in members), value)
+
+    @property
+    def grouped_options(self) -> tuple[str, ...]:
+        """The categories after grouping, in the order of the bank's options."""
+        return tuple(dict.fromkeys(self.group_of(o) for o in self.options))
 
 
 @dataclass(frozen=True)
@@ -236,6 +248,9 @@ class Bank:
     series: str = ""
     introduction: str = ""
     privacy: str = ""
+    publisher_about: str = ""  # "about the publisher", closing the report
+    contact: str = ""  # how readers reach the publisher (address, e-mail, web), in the report
+    conclusion: str = ""  # the publisher's closing words, in the report
     profile: tuple[ProfileField, ...] = ()
     consent: tuple[ConsentItem, ...] = ()
     sections: tuple[Section, ...] = ()
@@ -453,13 +468,40 @@ def load_bank(path: str | os.PathLike) -> Bank:
     return _build(path, text, data)
 
 
+def _groups(c: _Checker, raw: dict, kp: tuple, kind: str,
+            options: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A profile field's ``groups`` table: group name -> list of the field's options, each option
+    in one group at most."""
+    if not raw:
+        return ()
+    if kind not in ("choice", "multi"):
+        c.fail(kp, f"only a choice or multi field can group its options, not a {kind} field")
+        return ()
+    out, taken = [], {}
+    for name, members in raw.items():
+        if not name.strip() or not isinstance(members, list) or not members or \
+                not all(isinstance(m, str) for m in members):
+            c.fail(kp + (name,), "a group needs a name and a list of the field's options")
+            continue
+        for m in members:
+            if m not in options:
+                c.fail(kp + (name,), f"{m!r} is not one of the field's options")
+            elif m in taken:
+                c.fail(kp + (name,), f"{m!r} is already in group {taken[m]!r}")
+            else:
+                taken[m] = name
+        out.append((name, tuple(members)))
+    return tuple(out)
+
+
 def _build(path: Path, text: str, data: dict) -> Bank:
     c = _Checker(path, text)
     top = c.table(data, (), {"consultation": dict, "profile": list, "consent": list, "section": list},
                   ("consultation", "section"))
     meta = c.table(top.get("consultation", {}), ("consultation",),
                    {"id": str, "title": str, "subtitle": str, "publisher": str, "date": str,
-                    "series": str, "introduction": str, "privacy": str}, ("id", "title"))
+                    "series": str, "introduction": str, "privacy": str, "publisher_about": str,
+                    "contact": str, "conclusion": str}, ("id", "title"))
     if "id" in meta and not ID_PATTERN.match(meta["id"]):
         c.fail(("consultation", "id"), "id must be lower-case letters, digits, '.', '-' or '_'")
 
@@ -468,7 +510,8 @@ def _build(path: Path, text: str, data: dict) -> Bank:
     for i, raw in enumerate(top.get("profile", [])):
         kp = ("profile", i)
         f = c.table(raw, kp, {"id": str, "text": str, "kind": str, "options": list, "required": bool,
-                              "role": str, "breakdown": bool, "personal": bool}, ("id", "text"))
+                              "role": str, "breakdown": bool, "personal": bool, "groups": dict},
+                    ("id", "text"))
         kind = f.get("kind", "text")
         if kind not in PROFILE_KINDS:
             c.fail(kp + ("kind",), f"unknown kind {kind!r} (expected one of {', '.join(PROFILE_KINDS)})")
@@ -479,9 +522,11 @@ def _build(path: Path, text: str, data: dict) -> Bank:
             c.fail(kp + ("options",), f"a {kind} field needs options")
         if "id" in f:
             c.identifier(f["id"], kp, seen)
+        groups = _groups(c, f.get("groups", {}), kp + ("groups",), kind, options)
         profile.append(ProfileField(id=f.get("id", ""), text=f.get("text", ""), kind=kind, options=options,
                                     required=f.get("required", False), role=f.get("role"),
-                                    breakdown=f.get("breakdown", False), personal=f.get("personal", False)))
+                                    breakdown=f.get("breakdown", False), personal=f.get("personal", False),
+                                    groups=groups))
 
     consent = []
     purposes: set[str] = set()
@@ -541,4 +586,5 @@ def _build(path: Path, text: str, data: dict) -> Bank:
     return Bank(id=meta["id"], title=meta["title"], path=path, subtitle=meta.get("subtitle", ""),
                 publisher=meta.get("publisher", ""), date=meta.get("date", ""), series=meta.get("series", ""),
                 introduction=meta.get("introduction", "").strip(), privacy=meta.get("privacy", "").strip(),
-                profile=tuple(profile), consent=tuple(consent), sections=tuple(sections))
+                publisher_about=meta.get("publisher_about", "").strip(), contact=meta.get("contact", "").strip(),
+                conclusion=meta.get("conclusion", "").strip(), profile=tuple(profile), consent=tuple(consent), sections=tuple(sections))

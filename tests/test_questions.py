@@ -141,6 +141,55 @@ BROKEN = {
         text = "Why?"
         word_limit = "many"
         """, 10, "section[1].question[1].word_limit", "must be a whole number"),
+    "group of an unknown option": ("""
+        [consultation]
+        id = "x"
+        title = "X"
+        [[profile]]
+        id = "region"
+        text = "Region"
+        kind = "choice"
+        options = ["North East", "London"]
+        groups = { North = ["North East", "Cumbria"] }
+        [[section]]
+        id = "s"
+        title = "S"
+        [[section.question]]
+        id = "s.q"
+        text = "Why?"
+        """, 9, "profile[1].groups.North", "'Cumbria' is not one of the field's options"),
+    "option in two groups": ("""
+        [consultation]
+        id = "x"
+        title = "X"
+        [[profile]]
+        id = "region"
+        text = "Region"
+        kind = "choice"
+        options = ["North East", "London"]
+        groups = { North = ["North East"], South = ["North East", "London"] }
+        [[section]]
+        id = "s"
+        title = "S"
+        [[section.question]]
+        id = "s.q"
+        text = "Why?"
+        """, 9, "profile[1].groups.South", "already in group 'North'"),
+    "groups on a text field": ("""
+        [consultation]
+        id = "x"
+        title = "X"
+        [[profile]]
+        id = "name"
+        text = "Name"
+        groups = { A = ["x"] }
+        [[section]]
+        id = "s"
+        title = "S"
+        [[section.question]]
+        id = "s.q"
+        text = "Why?"
+        """, 7, "profile[1].groups", "only a choice or multi field"),
 }
 
 
@@ -192,3 +241,13 @@ def test_empty_and_non_utf8_files_are_explained(tmp_path):
         load_bank(latin)
     problem = raised.value.problems[0]
     assert problem.line == 3 and "UTF-8" in problem.message
+
+
+def test_bank_declares_publisher_texts_and_region_groups(bank):
+    """The report takes everything about the publisher from the bank, and counts regions in the
+    wider areas the bank declares."""
+    assert "Clinks" in bank.publisher_about and "info@clinks.org" in bank.contact and bank.conclusion
+    region = next(f for f in bank.profile if f.id == "region")
+    assert region.group_of("West Midlands") == "Midlands" and region.group_of("London") == "London"
+    assert region.grouped_options == ("North", "Midlands", "South", "London", "Wales",
+                                      "England and Wales (national)")
