@@ -345,7 +345,8 @@ def test_pure_module_imports():
     code = (
         "import sys, consult.analysis as a; bad = [m for m in sys.modules if m.split('.')[0] in "
         "('textual', 'sqlite3', 'sqlite_utils', '_sqlite3')] + [m for m in sys.modules if "
-        "m.startswith('consult.') and m not in ('consult.analysis', 'consult.text')]; print(bad)"
+        "m.startswith('consult.') and m != 'consult.text' and not m.startswith('consult.analysis')]; "
+        "print(bad)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -423,3 +424,15 @@ def test_auto_keeps_three_clear_topics_without_sub_structure():
     assert qa.k_chosen == 3
     assert len(qa.themes) == 3
     assert purity(qa, truth) > 0.95
+
+
+def test_configuration_is_one_frozen_record_stored_with_versions():
+    import dataclasses
+
+    from consult.analysis import CONFIG, versions
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        CONFIG.min_theme = 2  # type: ignore[misc]
+    record = json.loads(json.dumps({"config": CONFIG.as_dict(), "versions": versions()}))
+    assert record["config"]["min_theme"] == 5
+    assert {"numpy", "scipy", "scikit-learn"} <= set(record["versions"])

@@ -1,0 +1,120 @@
+"""Every threshold of the analysis in one frozen object, stored with each run.
+
+A run records ``CONFIG.as_dict()`` and :func:`versions` beside its results, so two runs can be
+compared and a surprising one reproduced with the same numbers and libraries.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """The numbers the method depends on; each says why it has the value it has."""
+
+    # ---- what is analysed -------------------------------------------------------------
+    #: Fewer substantive answers than this and no themes are attempted: k-means on four
+    #: answers says nothing a reader could not see at a glance.
+    min_answers: int = 5
+    #: A theme needs at least this many answers, a group a person can read and name ...
+    min_theme: int = 5
+    #: ... and at least this share of the answers, so 100,000 answers do not give 5-answer themes.
+    min_theme_share: float = 0.001
+    #: Answers are cut to this many characters so one huge paste cannot stall the analysis.
+    max_chars: int = 50_000
+
+    # ---- vectors ----------------------------------------------------------------------
+    #: The vectorisers are fitted on at most this many answers (a sample) and applied to all:
+    #: beyond it the vocabulary and its weights no longer change.
+    fit_sample: int = 200_000
+    #: Above this many unique answers, the SVDs are fitted on a sample of this size and
+    #: k-means runs in mini-batches, so 1,000,000 answers fit in memory.
+    big_n: int = 50_000
+    #: The SVD dimension grows as sqrt(n) and stops here: more dimensions only add noise.
+    max_dim: int = 100
+    #: Answers longer than this many distinct words count less in the word co-occurrence
+    #: counts, which otherwise grow with the square of their length.
+    long_answer_words: int = 50
+    #: Context-distribution smoothing of positive PMI (Levy, Goldberg and Dagan 2015).
+    ppmi_context_power: float = 0.75
+    #: Texts transformed per chunk, to bound the memory of one sparse matrix.
+    transform_chunk: int = 100_000
+
+    # ---- k-means ----------------------------------------------------------------------
+    #: Restarts of full k-means; the best inertia of several starts is far less seed-bound.
+    kmeans_n_init: int = 4
+    #: Restarts and batch size of mini-batch k-means for big questions.
+    minibatch_n_init: int = 3
+    minibatch_size: int = 4096
+
+    # ---- the number of themes (see numthemes.py) ----------------------------------------
+    #: Answers sampled to choose the number of themes: stability is a property of the
+    #: structure, not of n, and 3,000 answers show it in seconds.
+    k_sample: int = 3000
+    #: Pairs of subsamples compared per candidate number: enough for a standard error.
+    k_repeats: int = 8
+    #: Each subsample holds this share of the sample (Ben-Hur, Elisseeff and Guyon 2002).
+    k_subsample: float = 0.8
+    #: A partition into this many themes or fewer is checked for finer, stable structure inside.
+    k_coarse: int = 4
+    #: A theme is split further only when its split is this many standard errors more
+    #: reproducible than the same split of a structureless (Gaussian) cloud of its shape.
+    k_split_z: float = 3.0
+    #: Candidates inside one coarse theme: at least this many sample answers per sub-theme.
+    k_sub_min: int = 20
+    #: Most themes the stability grid offers at the first level.
+    k_grid_max: int = 40
+    #: Most themes a refined (two-level) choice may give.
+    k_total_max: int = 100
+    #: Worker threads for the many small k-means fits (results do not depend on it).
+    max_workers: int = 4
+
+    # ---- tidying ----------------------------------------------------------------------
+    #: An answer whose closeness to its theme is this many robust standard deviations below
+    #: the typical member's goes to "other".
+    outlier_z: float = 3.0
+    #: Centroid cosine above which two themes are taken to say the same thing.
+    merge_cosine: float = 0.9
+    #: A second theme is also given to an answer when it is this close to it (relative to
+    #: its own theme) and at least as close as that theme's typical member.
+    secondary_ratio: float = 0.9
+    #: Answers quoted per theme as representative.
+    representatives: int = 5
+
+    # ---- labels -----------------------------------------------------------------------
+    #: Members read per theme to find its words (a sample of big themes).
+    label_sample: int = 3000
+    #: Key terms kept per theme.
+    max_terms: int = 8
+
+    # ---- links between questions --------------------------------------------------------
+    #: Centroid cosine from which themes of two questions are said to recur.
+    link_threshold: float = 0.8
+    #: Members per theme embedded to compare themes across questions.
+    link_members: int = 2000
+
+    def as_dict(self) -> dict:
+        """JSON-ready copy, stored with each run."""
+        return asdict(self)
+
+
+#: The configuration every run uses unless a caller passes another.
+CONFIG = AnalysisConfig()
+
+
+def versions() -> dict[str, str]:
+    """Versions of the libraries whose numerics the themes depend on, stored with each run."""
+    import numpy
+    import scipy
+    import sklearn
+    import threadpoolctl
+
+    return {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "threadpoolctl": threadpoolctl.__version__,
+    }

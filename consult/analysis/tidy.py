@@ -1,0 +1,189 @@
+"""From k-means labels to themes a reader can use: outliers, tiny groups, duplicates, pins."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from consult.analysis.clustering import centroids
+from consult.analysis.config import CONFIG, AnalysisConfig
+from consult.analysis.labels import describe
+from consult.analysis.results import Theme
+
+
+def tidy(
+    texts: list[str],
+    subst: list[int],
+    V: np.ndarray,
+    lab: np.ndarray,
+    k: int,
+    auto: bool,
+    min_size: int,
+    pinned: dict[int, str],
+    seed: int,
+    config: AnalysisConfig = CONFIG,
+) -> tuple[list[Theme], list[int], list[tuple[int, int]]]:
+    """Outliers and tiny clusters to "other", merge/flag duplicates, pinned answers, labels."""
+    subst_arr = np.asarray(subst)
+    pin_rows = np.array([i in pinned for i in subst], dtype=bool)
+    lab = lab.copy()
+    lab[pin_rows] = -1
+    C = centroids(V, lab, k)
+    sims = np.einsum("ij,ij->i", V, C[np.maximum(lab, 0)])
+    sims[lab < 0] = -1
+    # Outliers: far below the typical closeness of an answer to its theme (robust z < -3),
+    # or sharing no word with anything (zero vector).
+    valid = lab >= 0
+    if valid.sum() > 10:
+        med = np.median(sims[valid])
+        mad = np.median(np.abs(sims[valid] - med)) * 1.4826
+        cut = med - config.outlier_z * mad if mad > 0 else -1
+        lab[valid & (sims < cut)] = -1
+    merged: list[tuple[int, int]] = []
+    similar: dict[int, int] = {}
+    for _ in range(k):
+        sizes = np.bincount(lab[lab >= 0], minlength=k)
+        small = [c for c in range(k) if 0 < sizes[c] < min_size]
+        for c in small:
+            lab[lab == c] = -1
+        sizes = np.bincount(lab[lab >= 0], minlength=k)
+        live = [c for c in range(k) if sizes[c] > 0]
+        C = centroids(V, lab, k)
+        pair = _near_duplicate(C, live, similar, config.merge_cosine)
+        if pair is None:
+            break
+        a, b = pair
+        if auto:
+            lab[lab == b] = a
+            merged.append((a, b))
+        else:
+            similar[b] = a
+    sizes = np.bincount(lab[lab >= 0], minlength=k)
+    live = sorted((c for c in range(k) if sizes[c] > 0), key=lambda c: (-sizes[c], c))
+
+    groups: list[list[int]] = [subst_arr[lab == c].tolist() for c in live]
+    labels_fixed: list[str | None] = [None] * len(live)
+    # pinned answers: join the theme with that label, else a new theme of their own
+    by_label: dict[str, list[int]] = {}
+    for i, name in sorted(pinned.items()):
+        if 0 <= i < len(texts):
+            by_label.setdefault(name, []).append(i)
+    described = describe(texts, groups, seed)
+    names = [d[0] for d in described]
+    for name, idx in by_label.items():
+        hit = next((g for g, nm in enumerate(names) if nm.strip().lower() == name.lower()), None)
+        if hit is None:
+            groups.append(sorted(idx))
+            names.append(name)
+            labels_fixed.append(name)
+            described.append((name, []))
+        else:
+            groups[hit] = sorted(set(groups[hit]) | set(idx))
+            labels_fixed[hit] = name
+    row_of = {i: r for r, i in enumerate(subst)}
+    cent = []
+    for g in groups:
+        rows = [row_of[i] for i in g if i in row_of]
+        c = V[rows].mean(0) if rows else np.zeros(V.shape[1], dtype=np.float32)
+        nrm = np.linalg.norm(c)
+        cent.append(c / nrm if nrm > 0 else c)
+    Cg = np.vstack(cent).astype(np.float32) if cent else np.zeros((0, V.shape[1]), np.float32)
+    # re-describe groups changed by pinning (terms must come from their real members)
+    changed = [g for g in range(len(groups)) if labels_fixed[g] is not None]
+    if changed:
+        redo = describe(texts, [groups[g] for g in changed], seed)
+        for g, (_lab, terms) in zip(changed, redo, strict=True):
+            described[g] = (labels_fixed[g], terms or described[g][1])
+
+    order = sorted(range(len(groups)), key=lambda g: (-len(groups[g]), g))
+    new_key = {g: r for r, g in enumerate(order)}
+    old_live_key = {c: g for g, c in enumerate(live)}
+    assigned = set().union(*map(set, groups)) if groups else set()
+    other = sorted(set(subst) - assigned)
+
+    # secondary themes: nearly as close to a second theme as to the first, and as close to it
+    # as that theme's typical member
+    all_sims = V @ Cg.T if len(Cg) else np.zeros((len(V), 0), np.float32)
+    prim_of = {}
+    for g, members in enumerate(groups):
+        for i in members:
+            prim_of[i] = g
+    med_sim = []
+    for g, members in enumerate(groups):
+        rows = [row_of[i] for i in members if i in row_of]
+        med_sim.append(float(np.median(all_sims[rows, g])) if rows else 1.0)
+    secondary: list[list[int]] = [[] for _ in groups]
+    if len(groups) > 1:
+        for i, g in prim_of.items():
+            r = row_of[i]
+            s = all_sims[r].copy()
+            s1 = s[g]
+            s[g] = -np.inf
+            g2 = int(np.argmax(s))
+            if s[g2] >= config.secondary_ratio * s1 and s[g2] >= med_sim[g2] and s1 > 0:
+                secondary[g2].append(i)
+
+    out: list[Theme] = []
+    lengths = np.array([len(t.split()) for t in texts])
+    for g in order:
+        members = sorted(groups[g])
+        rows = [row_of[i] for i in members if i in row_of]
+        msims = all_sims[rows, g] if rows else np.zeros(0)
+        cohesion = float(np.clip(msims.mean(), 0, 1)) if len(msims) else 0.0
+        sim_to = None
+        if g < len(live) and live[g] in similar and similar[live[g]] in old_live_key:
+            sim_to = new_key[old_live_key[similar[live[g]]]]
+        out.append(
+            Theme(
+                key=new_key[g],
+                label=described[g][0],
+                terms=described[g][1],
+                members=members,
+                secondary=sorted(secondary[g]),
+                representatives=_representatives(texts, members, msims, lengths, config.representatives),
+                cohesion=round(cohesion, 4),
+                similar_to=sim_to,
+                pinned=labels_fixed[g] is not None,
+                scores={i: round(float(v), 4) for i, v in zip(members, msims, strict=False)},
+            )
+        )
+    return out, other, merged
+
+
+def _near_duplicate(
+    C: np.ndarray, live: list[int], flagged: dict[int, int], threshold: float
+) -> tuple[int, int] | None:
+    """The most similar pair of live themes at or above ``threshold``, not yet flagged."""
+    best, pair = threshold, None
+    for x in range(len(live)):
+        for y in range(x + 1, len(live)):
+            a, b = live[x], live[y]
+            if b in flagged or a in flagged:
+                continue
+            s = float(C[a] @ C[b])
+            if s >= best:
+                best, pair = s, (a, b)
+    return pair
+
+
+def _representatives(
+    texts: list[str], members: list[int], msims: np.ndarray, lengths: np.ndarray, limit: int
+) -> list[int]:
+    """Up to ``limit`` distinct answers nearest the centroid, preferring ordinary lengths."""
+    if not members:
+        return []
+    lens = lengths[members]
+    lo = max(3, np.percentile(lens, 10))
+    hi = max(lo, np.percentile(lens, 90))
+    ok = (lens >= lo) & (lens <= hi)
+    score = np.asarray(msims, dtype=np.float64) + np.where(ok, 0.0, -1.0)
+    chosen: list[int] = []
+    seen: set[str] = set()
+    for j in np.argsort(-score, kind="stable"):
+        key = texts[members[j]].strip().lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(members[j])
+        if len(chosen) == limit:
+            break
+    return chosen
