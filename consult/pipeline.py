@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from consult import __version__
-from consult.analysis import METHOD, analyse_texts, link_themes
+from consult.analysis import CONFIG, METHOD, analyse_texts, link_themes, versions
 from consult.questions import Bank
 from consult.store import Store
 from consult.text import cap_first, strip_contacts
@@ -110,7 +110,8 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
     if progress:
         progress("saving", 1.0)
     params = {"themes": themes, "seed": seed, "include_drafts": include_drafts,
-              "questions": [q.id for q in questions], "embedding": embedding}
+              "questions": [q.id for q in questions], "embedding": embedding,
+              "analysis_config": CONFIG.as_dict(), "versions": versions()}
     return store.save_run(bank.id, method=method, version=__version__, params=params, summary=summary,
                           themes=stored)
 
