@@ -8,7 +8,8 @@ so we build a small index from key paths to lines by scanning the file ourselves
 How answers are stored
 ----------------------
 Every answer is one string per respondent and question (``Store.save_answer``); the empty
-string means "not answered". By the question's ``kind``:
+string means "not answered". By the question's ``kind`` (each kind is one class in
+:mod:`consult.kinds`, which the loader, the importer, the app and the report ask):
 
 - ``text``: the text exactly as typed (or imported).
 - ``choice``: the chosen option's text, exactly as written in the bank.
@@ -32,16 +33,15 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-QUESTION_KINDS = ("text", "choice", "multi", "scale")
+from consult.kinds import KINDS, MULTI_SEPARATOR, kind_of
+
+QUESTION_KINDS = tuple(KINDS)  # defined in consult.kinds, one class per kind
 PROFILE_KINDS = ("text", "email", "choice", "multi")
 CONSENT_PURPOSES = ("quote", "name", "contact")
 PROFILE_ROLES = ("organisation",)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 DEFAULT_BANK_NAME = "localising-justice.toml"
-
-# A multi-choice answer is stored as its options joined by this, in bank order.
-MULTI_SEPARATOR = "\n"
 
 
 @dataclass(frozen=True)
@@ -64,138 +64,52 @@ class Question:
 
     @property
     def is_free_text(self) -> bool:
-        return self.kind == "text"
+        return kind_of(self).free_text
 
     # ------------------------------------------------------------------ answers
     @property
     def choices(self) -> tuple[str, ...]:
         """What a member picks from, as stored: the options, or the scale's numbers."""
-        if self.kind == "scale":
-            return tuple(str(n) for n in range(self.scale_min, self.scale_max + 1))
-        return self.options
+        return kind_of(self).choices(self)
 
     def match_option(self, text: str) -> str | None:
         """The option (or scale number) ``text`` names, ignoring case and outer spaces."""
-        wanted = text.strip()
-        if self.kind == "scale":
-            try:
-                number = int(wanted)
-            except ValueError:
-                return None
-            return str(number) if self.scale_min <= number <= self.scale_max else None
-        if wanted in self.options:
-            return wanted
-        folded = wanted.casefold()
-        return next((o for o in self.options if o.strip().casefold() == folded), None)
-
-    def _scan(self, text: str, separator: str, exact: bool) -> tuple[list[str], list[str]]:
-        """Options named in ``text`` (bank order, no repeats) and the parts naming none.
-
-        An option that itself holds the separator is still found: parts are joined back,
-        longest run first, until they name an option."""
-        match = (lambda t: t if t in self.options else None) if exact else self.match_option
-        parts = text.split(separator)
-        found: set[str] = set()
-        unknown: list[str] = []
-        i = 0
-        while i < len(parts):
-            if not parts[i].strip():
-                i += 1
-                continue
-            for j in range(len(parts), i, -1):
-                option = match(separator.join(parts[i:j]))
-                if option is not None:
-                    found.add(option)
-                    i = j
-                    break
-            else:
-                unknown.append(parts[i])
-                i += 1
-        return [o for o in self.options if o in found], unknown
+        return kind_of(self).match(self, text)
 
     def find_options(self, text: str, separator: str = MULTI_SEPARATOR) -> tuple[list[str], list[str]]:
         """The options named in ``text`` with parts separated by ``separator`` (case and outer
         spaces ignored), in bank order, and the parts that name no option."""
-        return self._scan(text, separator, exact=False)
+        return KINDS["multi"].find(self, text, separator)
 
     def split_options(self, text: str, separator: str = MULTI_SEPARATOR) -> list[str] | None:
         """Like :meth:`find_options`, but None if any part names no option."""
-        found, unknown = self._scan(text, separator, exact=False)
+        found, unknown = self.find_options(text, separator)
         return None if unknown else found
 
     def encode_answer(self, value) -> str:
-        """The stored string for an answer as the app holds it (see :class:`Question`).
+        """The stored string for an answer as the app holds it (see :mod:`consult.kinds`).
 
         ``text``: a string. ``choice``: an option or None. ``multi``: an iterable of options.
         ``scale``: an int, a numeric string or None. Raises ValueError for a value that is not
         one of the question's options or numbers.
         """
-        if value is None:
-            return ""
-        if self.kind == "text":
-            return str(value)
-        if self.kind == "multi":
-            chosen: set[str] = set()
-            for item in [value] if isinstance(value, str) else list(value):
-                option = self.match_option(str(item))
-                if option is None:
-                    raise ValueError(self._not_an_option(str(item)))
-                chosen.add(option)
-            return MULTI_SEPARATOR.join(o for o in self.options if o in chosen)
-        if isinstance(value, bool):
-            raise ValueError(self._not_an_option(str(value)))
-        text = str(value)
-        if not text.strip():
-            return ""
-        option = self.match_option(text)
-        if option is None:
-            raise ValueError(self._not_an_option(text))
-        return option
+        return kind_of(self).encode(self, value)
 
     def decode_answer(self, text: str | None):
         """A stored string back as the app holds it: ``str`` for text; an option or None for
         choice; a list of options (bank order) for multi; an int or None for scale. Anything
         that is not (or no longer) an option is left out."""
-        text = text or ""
-        if self.kind == "text":
-            return text
-        if self.kind == "multi":
-            return self._scan(text, MULTI_SEPARATOR, exact=True)[0] if text else []
-        if self.kind == "scale":
-            return int(text) if text in self.choices else None
-        return text if text in self.options else None
+        return kind_of(self).decode(self, text)
 
     def validate_answer(self, text: str | None) -> str | None:
         """None if ``text`` is a stored answer in the convention (or empty), else what is wrong."""
-        if not text or self.kind == "text":
-            return None
-        if self.kind == "multi":
-            found, unknown = self._scan(text, MULTI_SEPARATOR, exact=True)
-            if unknown:
-                return self._not_an_option(unknown[0])
-            if text != MULTI_SEPARATOR.join(found):
-                return "options must be given once each, in the bank's order, one per line"
-            return None
-        return None if text in self.choices else self._not_an_option(text)
+        return kind_of(self).validate(self, text)
 
     def answer_values(self, text: str | None) -> list[str]:
         """A stored answer as the values to show or count: ``[text]`` for a text answer, the
         chosen option(s) or the number otherwise, ``[]`` when unanswered. Parts that are not (or
         no longer) options are kept after the options, so nothing stored is hidden."""
-        text = text or ""
-        if not text.strip():
-            return []
-        if self.kind == "text":
-            return [text]
-        if self.kind == "multi":
-            found, unknown = self._scan(text, MULTI_SEPARATOR, exact=True)
-            return found + [u.strip() for u in unknown]
-        return [text.strip()]
-
-    def _not_an_option(self, text: str) -> str:
-        if self.kind == "scale":
-            return f"{text.strip()!r} is not a whole number from {self.scale_min} to {self.scale_max}"
-        return f"{text.strip()!r} is not one of its options"
+        return kind_of(self).values(self, text)
 
 
 @dataclass(frozen=True)
@@ -560,24 +474,21 @@ def _build(path: Path, text: str, data: dict) -> Bank:
                                     "word_limit": int, "options": list, "min": int, "max": int,
                                     "key_question": bool}, ("id", "text"))
             kind = q.get("kind", "text")
-            if kind not in QUESTION_KINDS:
-                c.fail(qkp + ("kind",), f"unknown kind {kind!r} (expected one of {', '.join(QUESTION_KINDS)})")
+            if kind not in KINDS:
+                c.fail(qkp + ("kind",), f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
             options = c.options(q, qkp)
-            if kind in ("choice", "multi") and not options:
-                c.fail(qkp + ("options",), f"a {kind} question needs options")
-            if kind in ("text", "scale") and options:
-                c.fail(qkp + ("options",), f"a {kind} question takes no options")
-            lo, hi = q.get("min", 1), q.get("max", 5)
-            if kind == "scale" and lo >= hi:
-                c.fail(qkp + ("max",), f"max ({hi}) must be greater than min ({lo})")
             if "word_limit" in q and q["word_limit"] <= 0:
                 c.fail(qkp + ("word_limit",), "must be a positive number of words")
             if "id" in q:
                 c.identifier(q["id"], qkp, seen)
-            questions.append(Question(id=q.get("id", ""), text=q.get("text", "").strip(), section_id=s.get("id", ""),
-                                      kind=kind, help=q.get("help", "").strip(), required=q.get("required", False),
-                                      word_limit=q.get("word_limit"), options=options, scale_min=lo, scale_max=hi,
-                                      key_question=q.get("key_question", True)))
+            question = Question(id=q.get("id", ""), text=q.get("text", "").strip(), section_id=s.get("id", ""),
+                                kind=kind, help=q.get("help", "").strip(), required=q.get("required", False),
+                                word_limit=q.get("word_limit"), options=options, scale_min=q.get("min", 1),
+                                scale_max=q.get("max", 5), key_question=q.get("key_question", True))
+            if kind in KINDS:
+                for name, message in kind_of(kind).bank_problems(question):
+                    c.fail(qkp + (name,), message)
+            questions.append(question)
         sections.append(Section(id=s.get("id", ""), title=s.get("title", ""), context=s.get("context", "").strip(),
                                 questions=tuple(questions)))
 
