@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from consult.kinds import kind_of
 from consult.questions import Bank, ProfileField, Question
 
 TRUE = {"yes", "y", "true", "1", "agree", "agreed", "x"}
@@ -160,10 +161,7 @@ class _Builder:
                 answer = _text(raw)
                 if qid not in self.questions:
                     problems.append(RowProblem(where, f"unknown question id {qid!r}" if qid else "question is empty"))
-                elif self.questions[qid].is_free_text and not isinstance(raw, str | int | float | None):
-                    problems.append(RowProblem(where, f"the answer to {qid} must be text, not {type(raw).__name__}"))
-                elif not self.questions[qid].is_free_text and (
-                        answer := _chosen_answer(self.questions[qid], raw)).startswith("!"):
+                elif (answer := _answer(self.questions[qid], raw)).startswith("!"):
                     problems.append(RowProblem(where, answer[1:]))
                 elif answer.strip():
                     previous = record["answers"].get(qid)
@@ -230,48 +228,16 @@ def _flag(value) -> bool | None:
     return True if word in TRUE else False if word in FALSE else None
 
 
-def _chosen_answer(question: Question, value) -> str:
-    """A choice, multi or scale answer in the stored form (see :mod:`consult.questions`), or a
-    string starting with '!' describing the problem.
-
-    Options are matched ignoring case and outer spaces. A multi answer lists its options
-    separated by ``;`` (CSV), or by new lines (as ``consult export`` writes them), or as a JSON
-    list. A scale answer is a whole number from the question's ``min`` to ``max``.
-    """
-    where = f"answer to {question.id}"
-    if question.kind == "multi":
-        parts = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
-        chosen: list[str] = []
-        for part in parts:
-            for line in part.split("\n"):
-                found, unknown = question.find_options(line, ";")
-                if unknown:
-                    return f"!{where}: {unknown[0].strip()!r} is not one of its options ({_expected(question)})"
-                chosen += found
-        return question.encode_answer(chosen)
-    if isinstance(value, list | dict):
-        return f"!{where}: {type(value).__name__} is not {_expected(question)}"
-    if question.kind == "scale" and isinstance(value, bool | float):
-        if isinstance(value, bool) or not value.is_integer():
-            return f"!{where}: {value!r} is not {_expected(question)}"
-        value = int(value)
-    text = _text(value)
-    if not text.strip():
-        return ""
-    option = question.match_option(text)
-    if option is None:
-        return f"!{where}: {text.strip()!r} is not {_expected(question)}"
-    return question.encode_answer(option)
-
-
-def _expected(question: Question) -> str:
-    if question.kind == "scale":
-        return f"a whole number from {question.scale_min} to {question.scale_max}"
-    shown = ", ".join(repr(o) for o in question.options[:6])
-    more = ", ..." if len(question.options) > 6 else ""
-    lead = "one or more of" if question.kind == "multi" else "one of"
-    sep = " separated by ';'" if question.kind == "multi" else ""
-    return f"{lead} {shown}{more}{sep}"
+def _answer(question: Question, value) -> str:
+    """The answer in stored form, as its kind reads an imported value (see :mod:`consult.kinds`),
+    or a string starting with '!' describing the problem."""
+    kind = kind_of(question)
+    try:
+        return kind.from_import(question, value)
+    except ValueError as exc:
+        if kind.free_text:
+            return f"!the answer to {question.id} {exc}"
+        return f"!answer to {question.id}: {exc}"
 
 
 def _profile_value(field: ProfileField, value):
