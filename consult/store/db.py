@@ -74,6 +74,12 @@ class Database:
             wrapped = self._local.db = sqlite_utils.Database(self.conn)
         return wrapped
 
+    def set_busy_timeout(self, ms: int) -> None:
+        """How long this thread's writes wait for another writer's lock before failing. The
+        answering app keeps it short (it retries by itself) so that a member's screen never
+        freezes behind a long import."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:

@@ -11,6 +11,7 @@ import sys
 import termios
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,55 +36,83 @@ def _poll(condition, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_sigkill_after_typing_keeps_the_autosaved_answer(tmp_path):
-    db = tmp_path / "responses.db"
-    the_bank = bank()
-    store = new_store(db, the_bank)  # create it first so the test can watch it
-    argv = _command(db)
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    env.pop("TEXTUAL", None)
+class Terminal:
+    """A real command in an 80x24 pty: what it drew so far, keys to send, its exit status."""
 
-    pid, master = os.forkpty()
-    if pid == 0:  # the child: a terminal of 80x24, then the real command
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        os.chdir(tmp_path)
-        os.execve(argv[0], argv, env)
+    def __init__(self, pid: int, master: int) -> None:
+        self.pid, self.master = pid, master
+        self.screen = bytearray()
+        self.status: int | None = None
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
 
-    screen = bytearray()
-
-    def drain() -> None:  # keep reading so the app never blocks writing to the terminal
+    def _drain(self) -> None:  # keep reading so the app never blocks writing to the terminal
         while True:
             try:
-                data = os.read(master, 65536)
+                data = os.read(self.master, 65536)
             except OSError:
                 return
             if not data:
                 return
-            screen.extend(data)
+            self.screen.extend(data)
 
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    def write(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def wait(self, timeout: float) -> int:
+        """The exit status once the command has ended by itself (fails after ``timeout``)."""
+        def ended() -> bool:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+            return pid != 0
+
+        _poll(ended, timeout, "the command to end")
+        self._reader.join(timeout)  # everything it printed on the way out
+        return self.status
+
+
+@contextmanager
+def run_in_pty(argv: list[str], cwd: Path):
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env.pop("TEXTUAL", None)
+    pid, master = os.forkpty()
+    if pid == 0:  # the child: a terminal of 80x24, then the real command
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.chdir(cwd)
+        os.execve(argv[0], argv, env)
+    term = Terminal(pid, master)
     try:
-        _poll(lambda: b"Start a new response" in screen, 20, "the welcome screen")
-        os.write(master, b"\r")  # Enter on "Start a new response"
+        yield term
+    finally:
+        if term.status is None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        os.close(master)
+
+
+def test_sigkill_after_typing_keeps_the_autosaved_answer(tmp_path):
+    db = tmp_path / "responses.db"
+    the_bank = bank()
+    store = new_store(db, the_bank)  # create it first so the test can watch it
+    with run_in_pty(_command(db), tmp_path) as term:
+        _poll(lambda: b"Start a new response" in term.screen, 20, "the welcome screen")
+        term.write(b"\r")  # Enter on "Start a new response"
         _poll(lambda: len(store.respondents(the_bank.id)) == 1, 10, "a new response")
         [respondent] = store.respondents(the_bank.id)
-        os.write(master, b"\x1b[6~")  # PageDown: profile -> first section
+        term.write(b"\x1b[6~")  # PageDown: profile -> first section
         _poll(lambda: store.respondent(respondent.id).position == "section:localism", 10,
               "the first section")
-        time.sleep(0.3)
-        os.write(master, b"Kill me")
-        time.sleep(1.5)
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+        term.write(b"Kill me")
+        # Killed as soon as the autosave has written it (within about a second of typing).
+        _poll(lambda: store.answers(respondent.id), 10, "the autosave")
+        os.kill(term.pid, signal.SIGKILL)
+        _, status = os.waitpid(term.pid, 0)
+        term.status = -9
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(master)
 
     fresh = new_store(db, the_bank)
     assert fresh.answers(respondent.id) == {"localism.prime-sub-contracting": "Kill me"}

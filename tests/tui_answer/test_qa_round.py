@@ -164,53 +164,70 @@ async def _click(pilot, button: Button) -> None:
     await pilot.pause()
 
 
-async def test_save_copy_asks_before_replacing_an_existing_file(tmp_path, monkeypatch):
+async def test_save_copy_goes_to_a_new_file_only(tmp_path, monkeypatch):
+    """Issue #11: entering the database's own name and pressing Save twice replaced it. Now an
+    existing file, a folder and the database (and its -wal/-shm) are refused, every time."""
+    import os
+    import sqlite3
+    import stat
+
     monkeypatch.chdir(tmp_path)
     readme = tmp_path / "README.md"
     readme.write_text("keep me\n")
-    other = tmp_path / "notes.md"
-    other.write_text("also mine\n")
-    app = make_app(tmp_path / "r.db")
+    other_db = tmp_path / "victim.db"
+    with sqlite3.connect(other_db) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    victim = other_db.read_bytes()
+    db = tmp_path / "r.db"
+    app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _to_receipt(pilot)
         field = app.screen.query_one("#export-path", Input)
         save = app.screen.query_one("#save-copy", Button)
-        field.value = "README.md"
-        await _click(pilot, save)
-        await pilot.pause()
-        assert readme.read_text() == "keep me\n"  # not written
-        assert ("README.md already exists: press Save again to replace it, or change the name"
-                in _message(app, "#export-message"))
-        # Another existing name: asks again for that one; the first warning does not carry over.
-        field.value = "notes.md"
-        await _click(pilot, save)
-        await pilot.pause()
-        assert other.read_text() == "also mine\n"
-        assert "notes.md already exists" in _message(app, "#export-message")
-        field.value = "README.md"
-        await _click(pilot, save)
-        await pilot.pause()
+        for name, why in [("README.md", "README.md already exists"),
+                          ("victim.db", "victim.db is a database"),
+                          ("r.db", "r.db is part of a database"),
+                          ("r.db-wal", "r.db-wal is part of a database"),
+                          ("r.db-shm", "r.db-shm is part of a database"),
+                          ("elsewhere.db-journal", "is part of a database")]:
+            field.value = name
+            for _ in range(2):  # pressing Save again never changes the answer
+                await _click(pilot, save)
+                await pilot.pause()
+                assert why in _message(app, "#export-message"), name
+                assert "Not saved" in _message(app, "#export-message")
         assert readme.read_text() == "keep me\n"
-        assert "README.md already exists" in _message(app, "#export-message")
-        # The second Save with the same path replaces it (Enter in the box counts as Save).
-        field.focus()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: readme.read_text() != "keep me\n")
-        assert "Name of your organisation: Ace" in readme.read_text()
-        assert "Saved ✓" in _message(app, "#export-message")
-        assert other.read_text() == "also mine\n"
-        # A new name is written at once.
+        assert other_db.read_bytes() == victim
+        assert not (tmp_path / "elsewhere.db-journal").exists()
+        assert new_store(db).respondents(bank().id)  # still a working database
+        # A new name is written at once, readable by its owner only.
         field.value = "fresh.md"
         await _click(pilot, save)
         await wait_for(pilot, (tmp_path / "fresh.md").exists)
+        assert "Name of your organisation: Ace" in (tmp_path / "fresh.md").read_text()
+        assert stat.S_IMODE(os.stat(tmp_path / "fresh.md").st_mode) == 0o600
+        assert "Saved ✓" in _message(app, "#export-message")
+        # ...and only once: the same name again is refused.
+        await _click(pilot, save)
+        await pilot.pause()
+        assert "fresh.md already exists" in _message(app, "#export-message")
         # A folder is never a target.
         (tmp_path / "folder").mkdir()
         field.value = "folder"
         await _click(pilot, save)
-        await _click(pilot, save)
         await pilot.pause()
         assert "folder is a folder" in _message(app, "#export-message")
         assert list((tmp_path / "folder").iterdir()) == []
+        assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+async def test_the_default_copy_name_is_a_free_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / f"consult-response-{CODES[0]}.md").write_text("an earlier copy\n")
+    app = make_app(tmp_path / "r.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_receipt(pilot)
+        assert app.screen.query_one("#export-path", Input).value == f"consult-response-{CODES[0]}-2.md"
 
 
 # ---------------------------------------------------------------------------------- 3. review

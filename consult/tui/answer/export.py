@@ -67,8 +67,54 @@ def answer_lines(q: Question, text: str) -> list[str]:
     return chosen
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write to a temporary file beside ``path``, then rename over it: never a half file."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+# The files SQLite keeps beside a database: never a target, whatever the base name.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def refusal(target: Path, db_path: Path | None = None) -> str | None:
+    """Why ``target`` may not receive the copy (it exists, is a folder, is or belongs to a
+    database), or None when it is a new file name."""
+    name = target.name
+    try:
+        is_db = db_path is not None and target.resolve() in {
+            Path(db_path).resolve(), *(Path(f"{Path(db_path).resolve()}{s}")
+                                       for s in SQLITE_SIDE_FILES)}
+    except OSError:
+        is_db = False
+    if is_db or name.endswith(SQLITE_SIDE_FILES):
+        return f"{name} is part of a database: type a new file name."
+    if target.is_dir():
+        return f"{name} is a folder: type a file name."
+    if target.exists() or target.is_symlink():
+        try:
+            with open(target, "rb") as handle:
+                head = handle.read(len(SQLITE_HEADER))
+        except OSError:
+            head = b""
+        if head == SQLITE_HEADER:
+            return f"{name} is a database: type a new file name."
+        return f"{name} already exists: type a new file name (the copy never replaces a file)."
+    return None
+
+
+def free_name(folder: Path, name: str) -> str:
+    """``name``, or ``name-2``, ``name-3``... : the first that does not exist in ``folder``."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, number = name, 1
+    while (folder / candidate).exists():
+        number += 1
+        candidate = f"{stem}-{number}{suffix}"
+    return candidate
+
+
+def write_new(path: Path, text: str) -> Path:
+    """Write ``text`` to a NEW file readable by its owner only (0600), all or nothing.
+
+    The text goes to a private temporary file beside ``path``, then is hard-linked to its name,
+    which fails if anything has that name by then: an existing file is never replaced, not even
+    one created a moment after the check. (Where hard links are not allowed, ``O_EXCL``.)
+    """
     path = Path(path).expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -77,8 +123,24 @@ def write_atomic(path: Path, text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            _write_exclusive(path, text)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
     return path.resolve()
+
+
+def _write_exclusive(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise

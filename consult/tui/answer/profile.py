@@ -110,7 +110,7 @@ class ProfileScreen(Screen):
         return out
 
     def _save_profile(self) -> None:
-        self.app.store.save_profile(self.app.respondent.id, self._collect_profile())
+        self.app.save_profile(self._collect_profile())
 
     @on(Input.Changed, ".profile-input")
     def input_changed(self, event: Input.Changed) -> None:
@@ -136,7 +136,7 @@ class ProfileScreen(Screen):
     def consent_changed(self) -> None:
         consent = {item.id: self.query_one(f"#consent-{css_id(item.id)}", Checkbox).value
                    for item in self.app.bank.consent}
-        self.app.store.save_consent(self.app.respondent.id, consent)
+        self.app.save_consent(consent)
 
     def flush_answers(self) -> None:
         """Everything here is saved as it changes; nothing waits."""

@@ -107,7 +107,9 @@ class SectionScreen(Screen):
 
     def action_save(self) -> None:
         self.flush_answers()
-        self.query_one(SaveIndicator).saved(self.app.saved_time())
+        if self.app.pending:
+            self.app.retry_saves()
+        self.save_state_changed()
 
     @on(QuestionBox.Dirty)
     def dirty(self) -> None:
@@ -115,14 +117,21 @@ class SectionScreen(Screen):
 
     @on(QuestionBox.Saved)
     def saved(self) -> None:
-        if any(box.dirty for box in self.query(QuestionBox)):
-            self.query_one(SaveIndicator).saving()
-        else:
-            self.query_one(SaveIndicator).saved(self.app.saved_time())
+        self.save_state_changed()
         nav = self.query_one("#nav", OptionList)
         number = self.app.bank.sections.index(self.section) + 1
         nav.replace_option_prompt(f"section:{self.section.id}",
                                   section_prompt(self.app, number, self.section))
+
+    def save_state_changed(self) -> None:
+        """The indicator tells the truth: saving, saved (and when), or not saved yet."""
+        indicator = self.query_one(SaveIndicator)
+        if self.app.pending:
+            indicator.not_saved()
+        elif any(box.dirty for box in self.query(QuestionBox)):
+            indicator.saving()
+        else:
+            indicator.saved(self.app.saved_time())
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         box = next((a for a in event.widget.ancestors_with_self if isinstance(a, QuestionBox)), None)

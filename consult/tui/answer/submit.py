@@ -14,7 +14,13 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from consult.text import clean
 from consult.tui.answer.app import submitted_words
-from consult.tui.answer.export import default_export_name, response_markdown, write_atomic
+from consult.tui.answer.export import (
+    default_export_name,
+    free_name,
+    refusal,
+    response_markdown,
+    write_new,
+)
 
 # At most this many missing items are listed in the confirmation; the rest are counted.
 MISSING_SHOWN = 5
@@ -108,12 +114,6 @@ class ReceiptScreen(Screen):
                 id="amend"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        # The existing file the member was warned about: a second Save with the same path
-        # replaces it. Any edit to the file name forgets it.
-        self._replace_pending: Path | None = None
-
     def compose(self) -> ComposeResult:
         app = self.app
         code = app.code or ""
@@ -122,8 +122,8 @@ class ReceiptScreen(Screen):
             yield Static(Content.styled("Thank you: your response has been submitted.", "bold"),
                          id="thanks")
             yield Static(Content("Your resume code is below. Keep it, and keep it private: it is "
-                                 "the only way back to your response. consult does not store "
-                                 "it."))
+                                 "the only way back to your response. We keep only a scrambled "
+                                 "version of it, so we cannot tell you it if you lose it."))
             yield Static(Content(code), id="receipt-code")
             yield Static(Content("With it you can reopen this response, change it and submit "
                                  "it again."), classes="note")
@@ -135,7 +135,7 @@ class ReceiptScreen(Screen):
             yield Static(Content("Save a copy of your whole response (Markdown):"),
                          classes="note")
             with Horizontal(classes="row"):
-                yield Input(default_export_name(code), id="export-path")
+                yield Input(free_name(Path.cwd(), default_export_name(code)), id="export-path")
                 yield Button("Save copy", id="save-copy", variant="primary")
             yield Static("", id="export-message")
         yield Footer()
@@ -165,13 +165,10 @@ class ReceiptScreen(Screen):
     async def quit(self) -> None:
         await self.app.action_quit()
 
-    @on(Input.Changed, "#export-path")
-    def _name_changed(self) -> None:
-        self._replace_pending = None
-
     @on(Button.Pressed, "#save-copy")
     @on(Input.Submitted, "#export-path")
     def action_save_copy(self) -> None:
+        """Save the Markdown copy to a new file; never over an existing file or a database."""
         app = self.app
         message = self.query_one("#export-message", Static)
         raw = self.query_one("#export-path", Input).value.strip()
@@ -179,34 +176,22 @@ class ReceiptScreen(Screen):
             message.update(Content.styled("Type a file name first.", "$warning"))
             return
         target = Path(raw).expanduser()
-        try:
-            exists = target.exists()
-            resolved = target.resolve()
-        except OSError as exc:
-            message.update(Content.styled(f"Could not save: {exc.strerror or exc}", "bold $error"))
+        why_not = refusal(target, app.store.path)
+        if why_not:
+            self.app.bell()
+            message.update(Content.styled(f"Not saved: {clean(why_not)}", "bold $warning"))
             return
-        replacing = False
-        if target.is_dir():
-            self._replace_pending = None
-            message.update(Content.styled(f"{clean(raw)} is a folder: type a file name.",
-                                          "bold $warning"))
-            return
-        if exists:
-            if self._replace_pending != resolved:
-                # Never overwrite without asking: the first Save only warns.
-                self._replace_pending = resolved
-                message.update(Content.styled(
-                    f"{clean(raw)} already exists: press Save again to replace it, or change "
-                    "the name", "bold $warning"))
-                return
-            replacing = True
-        self._replace_pending = None
         text = response_markdown(app.bank, app.refresh_respondent(),
                                  app.store.answers(app.respondent.id), app.code)
         try:
-            written = write_atomic(target, text)
+            written = write_new(target, text)
+        except FileExistsError:
+            message.update(Content.styled(f"Not saved: {clean(target.name)} already exists: "
+                                          "type a new file name.", "bold $warning"))
+            return
         except OSError as exc:
-            message.update(Content.styled(f"Could not save: {exc.strerror or exc}", "bold $error"))
+            message.update(Content.styled(f"Could not save: {clean(exc.strerror or str(exc))}",
+                                          "bold $error"))
             return
         message.update(Content.assemble(("Saved ✓ ", "$success"), clean(str(written)),
-                                        " (replaced the old file)" if replacing else ""))
+                                        " (only you can read it)"))

@@ -81,7 +81,7 @@ class WelcomeScreen(Screen):
         elif focused is start and event.key in ("enter", "space"):
             self._stop(event)
             if not self.has_code():
-                self.app.start_new()
+                self._start()
             elif event.key == "enter":
                 self.resume()
             else:
@@ -108,7 +108,13 @@ class WelcomeScreen(Screen):
     @on(Button.Pressed, "#start")
     def start_pressed(self) -> None:
         """The Start button clicked (its keys are handled in :meth:`on_key`)."""
-        self.app.start_new()
+        self._start()
+
+    def _start(self) -> None:
+        problem = self.app.start_new()
+        if problem:
+            self.app.bell()
+            self.query_one("#code-message", Static).update(Content.styled(problem, "bold $error"))
 
     def action_start(self) -> None:
         """Ctrl+O: start a new response, but not while a code is waiting in the box."""
@@ -118,7 +124,7 @@ class WelcomeScreen(Screen):
             self.code_field.focus()
             self.app.bell()
             return
-        self.app.start_new()
+        self._start()
 
     def action_focus_code(self) -> None:
         self.query_one("#code", Input).focus()

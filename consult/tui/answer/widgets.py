@@ -157,6 +157,11 @@ class AnswerBox(QuestionBox):
         editor = self.editor
         editor.cursor_blink = not self.app.is_headless
         editor.move_cursor(editor.document.end)
+        # The editor splits lines on every line break str.splitlines knows (\v, \f, \x1c-\x1e,
+        # \x85, U+2028/9, \r\n) and gives them back as one kind of newline. Compare later edits
+        # with the text as the editor holds it, so that only a real edit rewrites the answer.
+        if editor.text != self._saved_text:
+            self._saved_text = editor.text
 
     @property
     def editor(self) -> SafeTextArea:
@@ -322,6 +327,32 @@ class SaveIndicator(Static):
     def saved(self, when: str) -> None:
         self.update(Content(f"Saved ✓ {when}"))
         self.set_class(False, "-saving")
+        self.set_class(False, "-failed")
+
+    def not_saved(self) -> None:
+        self.update(Content("⚠ Not saved yet: retrying"))
+        self.set_class(False, "-saving")
+        self.set_class(True, "-failed")
+
+
+class SaveProblem(Static):
+    """The notice at the top of the screen while the database refuses the member's saves."""
+
+    DEFAULT_CSS = """
+    SaveProblem {
+        height: auto;
+        padding: 0 1;
+        background: $error 35%;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Content(text), id="save-problem", markup=False)
+
+    def show(self, text: str) -> None:
+        self.update(Content(text))
 
 
 def _css_id(value: str) -> str:
