@@ -218,7 +218,7 @@ async def test_receipt_says_truthfully_what_the_code_is_for(tmp_path):
         text = flat(app)
         assert "shown only now" not in text
         assert ("Keep it, and keep it private: it is the only way back to your response. "
-                "consult does not store it.") in text
+                "We keep only a scrambled version of it, so we cannot tell you it if you lose it.") in text
         assert CODES[0] in text
 
 
