@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except \t and \n, DEL, and C1 controls (0x80-0x9f: 0x9b is a one-byte CSI).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except \t and \n, DEL, and C1 controls (0x80-0x9f: 0x9b is a one-byte CSI); and
+# the bidirectional controls (embeddings/overrides U+202A-202E, isolates U+2066-2069, marks
+# U+200E/F and U+061C), with which an answer can make the text after it read backwards
+# ("Trojan Source"): in a quote, a table or a spreadsheet the reader would see other words.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _WORD = re.compile(r"\S+")
 
 
@@ -24,6 +30,13 @@ def clean(text: str | None) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text)
+
+
+def spreadsheet_safe(text: str | None) -> str:
+    """A CSV cell: :func:`clean` text, and a leading ``'`` on any that a spreadsheet would take for
+    a formula (``=HYPERLINK(...)``, ``+1+cmd|...``, ``@SUM``), which shows it as typed."""
+    text = clean(text)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def one_line(text: str | None, width: int = 80) -> str:

@@ -87,7 +87,7 @@ def _writer(path: str, respondent_id: str, rounds: int, errors) -> None:
             # read-then-write, as autosave does: the pattern that fails under deferred BEGIN
             store.save_answer(respondent_id, "police.engagement", f"{respondent_id} draft {i}")
             store.save_position(respondent_id, f"question:police.engagement:{i}")
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, StoreError) as exc:
             errors.put(str(exc))
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -20,10 +17,10 @@ from consult.cli.common import (
     open_store,
     writable,
 )
+from consult.export import render_export
+from consult.files import write_private_atomic
 from consult.importer import BadImport, read_records
-from consult.text import clean, plural
-
-_C1 = re.compile(r"[\x7f-\x9f]")
+from consult.text import plural
 
 
 def _load(path: Path, db_path: Path | None, bank_path: Path | None, source: str) -> tuple[int, int]:
@@ -66,11 +63,16 @@ def export(db_path: Path | None, bank_path: Path | None, fmt: str, out: Path | N
            include_excluded: bool) -> None:
     """Write every answer as CSV or JSON: respondent, question, answer, theme.
 
-    The theme is the answer's theme in the latest analysis run (empty if none).
+    The theme is the answer's theme in the latest analysis run (empty if none). --out makes a
+    new file readable only by you; it never replaces an existing one. CSV cells are safe to
+    open in a spreadsheet: no control characters, and a leading ' on any cell that would run
+    as a formula. JSON keeps the exact text, with control characters escaped.
     """
     bank = open_bank(bank_path)
     if out:
         writable(out)
+        if out.exists() or out.is_symlink():
+            raise UsageProblem(f"{out} already exists: export never writes over a file; choose a new name")
     store = open_store(db_path, bank, create=False)
     run = store.latest_run(bank.id)
     themes = store.answer_themes(run.id) if run else {}
@@ -81,26 +83,12 @@ def export(db_path: Path | None, bank_path: Path | None, fmt: str, out: Path | N
             theme = themes.get((respondent, question.id))
             rows.append({"respondent": respondent, "question": question.id, "answer": text,
                          "theme": theme.label if theme else ""})
-    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
-    # Answers are stored exactly as typed; on a terminal, strip control characters so that
-    # none of them can act on it. A file or a pipe gets the exact text.
-    if stream.isatty():
-        rows = [{**r, "answer": clean(r["answer"]), "theme": clean(r["theme"])} for r in rows]
-    try:
-        if fmt == "json":
-            # json leaves C1 controls and DEL raw; escaping them keeps the exact text but no
-            # byte of it can act on a terminal that displays the file.
-            text = json.dumps(rows, ensure_ascii=False, indent=2)
-            stream.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-        else:
-            writer = csv.DictWriter(stream, fieldnames=["respondent", "question", "answer", "theme"])
-            writer.writeheader()
-            writer.writerows(rows)
-    finally:
-        if out:
-            stream.close()
+    text = render_export(rows, fmt)
     if out:
+        write_private_atomic(out, text)
         click.echo(f"Wrote {len(rows)} answers to {out}.", err=True)
+    else:
+        sys.stdout.write(text)
 
 
 @cli.command()

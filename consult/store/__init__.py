@@ -12,12 +12,20 @@ from pathlib import Path
 
 from consult.store.analyses import AnalysesMixin, Member, Run, ThemeRow
 from consult.store.curation import CurationMixin
-from consult.store.db import Database, StoreError, iso, utcnow
+from consult.store.db import Database, iso, utcnow
+from consult.store.errors import (
+    SchemaError,
+    StoreBusy,
+    StoreDamaged,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+)
 from consult.store.responses import Respondent, ResponsesMixin, normalise_code
 
 DEFAULT_DB = "responses.db"
 
-__all__ = ["Store", "StoreError", "Respondent", "Run", "ThemeRow", "Member", "default_db_path", "iso", "utcnow", "normalise_code"]
+__all__ = ["Store", "StoreError", "StoreBusy", "StoreFull", "StoreReadOnly", "StoreDamaged", "SchemaError", "Respondent", "Run", "ThemeRow", "Member", "default_db_path", "iso", "utcnow", "normalise_code"]
 
 
 def default_db_path() -> Path:

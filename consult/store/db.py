@@ -18,13 +18,26 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from consult.files import create_private, make_private
+from consult.store.errors import (
+    Connection,
+    SchemaError,
+    StoreDamaged,
+    StoreError,
+    translate,
+    why_read_only,
+)
+
+# How long a write waits for another writer's lock before giving up with StoreBusy. Imports
+# hold the lock for one short final transaction only (see consult.importer), so this is slack
+# for a slow disk, not for a long job.
 BUSY_TIMEOUT_MS = 30_000
 
 migrations = Migrations("consult")
 
+__all__ = ["Database", "StoreError", "migrations", "iso", "utcnow", "run_script", "SCHEMA_NAME"]
 
-class StoreError(Exception):
-    """A database that cannot be opened or used; the message is for the user."""
+SCHEMA_NAME = "consult"
 
 
 def utcnow() -> datetime:
@@ -35,35 +48,96 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def known_migrations() -> list[str]:
+    """The migrations this version of consult knows, in order; ``user_version`` counts them."""
+    return [m.name for m in migrations._migrations]
+
+
 class Database:
-    """One SQLite file. Holds one connection per thread (sqlite3 connections are not shared)."""
+    """One SQLite file. Holds one connection per thread (sqlite3 connections are not shared).
+
+    Opening refuses (with a :class:`StoreError` saying what to do) a file that is not a consult
+    database, was written by a newer consult, or fails SQLite's quick integrity check, before
+    anything is written to it. A new file is created 0600 (SQLite gives its -wal and -shm the
+    same mode), and an existing one readable by others is made private.
+    """
 
     def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = utcnow):
         self.path = Path(path)
         self.clock = clock
         self._local = threading.local()
-        if str(path) != ":memory:" and self.path.parent and not self.path.parent.exists():
-            raise StoreError(f"cannot create database {self.path}: folder {self.path.parent} does not exist")
+        if str(path) != ":memory:":
+            self._create_file()
         try:
-            conn = self.conn
-            with self.write():
-                migrations.apply(sqlite_utils.Database(conn))
+            self._prepare()
         except sqlite3.DatabaseError as exc:
+            self.close()
             raise StoreError(f"cannot open {self.path} as a consult database: {exc}") from None
+        except StoreError:
+            self.close()
+            raise
+
+    def _create_file(self) -> None:
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        if not folder.is_dir():
+            raise StoreError(f"cannot create database {self.path}: folder {folder} does not exist")
+        if self.path.is_dir():
+            raise StoreError(f"cannot use {self.path} as a database: it is a folder")
+        try:
+            create_private(self.path)
+        except PermissionError:
+            raise why_read_only(self.path) from None
+        except OSError as exc:
+            raise StoreError(f"cannot create database {self.path}: {exc.strerror or exc}") from None
+        make_private(self.path)
+
+    def _prepare(self) -> None:
+        """Refuse a newer or damaged file; apply pending migrations (the write lock only then)."""
+        wrapped = sqlite_utils.Database(self.conn)
+        self._refuse_newer(wrapped)
+        problem = self.scalar("PRAGMA quick_check(1)")
+        if problem != "ok":
+            problem = " ".join(str(problem).replace("*** in database main ***", "").split())
+            raise StoreDamaged(f"{self.path} fails SQLite's integrity check ({problem}): nothing was "
+                               "written; restore it from a backup, or run `consult check` for details")
+        if migrations.pending(wrapped) or not wrapped[migrations.migrations_table].exists():
+            with self.write():
+                self._refuse_newer(wrapped)  # another process may have migrated meanwhile
+                migrations.apply(wrapped)
+                self.conn.execute(f"PRAGMA user_version = {len(known_migrations())}")
+
+    def _refuse_newer(self, wrapped: sqlite_utils.Database) -> None:
+        known = known_migrations()
+        version = self.scalar("PRAGMA user_version") or 0
+        unknown: list[str] = []
+        if wrapped[migrations.migrations_table].exists():
+            unknown = [m.name for m in migrations.applied(wrapped) if m.name not in known]
+        if unknown or version > len(known):
+            what = f"migration {unknown[0]}" if unknown else f"schema version {version}, this one knows {len(known)}"
+            raise SchemaError(f"{self.path} was written by a newer version of consult ({what}): nothing "
+                              "was changed; upgrade consult to use this database")
 
     # ------------------------------------------------------------------ connections
     @property
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            try:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                       check_same_thread=False, factory=Connection)
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) or StoreError(f"cannot open {self.path}: {exc}") from None
+            conn.store_path = self.path
             conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
             self._local.conn = conn
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+            except BaseException:
+                self.close()
+                raise
         return conn
 
     @property

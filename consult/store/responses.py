@@ -68,15 +68,27 @@ class ResponsesMixin:
 
     # ------------------------------------------------------------------ consultation
     def sync_bank(self, bank: Bank) -> None:
-        """Record the consultation and its questions, so the file describes itself in Datasette."""
+        """Record the consultation and its questions, so the file describes itself in Datasette.
+
+        Writes only when something changed, so that commands that only read (report, export,
+        browse) take no write lock and work on a database they may not write.
+        """
+        consultation = {"id": bank.id, "title": bank.title, "publisher": bank.publisher,
+                        "date": bank.date, "bank_path": str(bank.path)}
+        rows = [{"consultation_id": bank.id, "id": q.id, "position": i, "section_id": s.id,
+                 "section_title": s.title, "text": q.text, "kind": q.kind,
+                 "key_question": int(q.key_question)}
+                for i, (s, q) in enumerate((s, q) for s in bank.sections for q in s.questions)]
+        stored = self.conn.execute("SELECT id, title, publisher, date, bank_path FROM consultations"
+                                   " WHERE id = ?", (bank.id,)).fetchone()
+        ids = {r["id"] for r in rows}
+        stored_rows = [dict(r) for r in self.query(
+            "SELECT consultation_id, id, position, section_id, section_title, text, kind, key_question"
+            " FROM questions WHERE consultation_id = ? ORDER BY position", (bank.id,)) if r["id"] in ids]
+        if stored is not None and dict(stored) == consultation and stored_rows == rows:
+            return
         with self.write():
-            self.db["consultations"].upsert(
-                {"id": bank.id, "title": bank.title, "publisher": bank.publisher, "date": bank.date,
-                 "bank_path": str(bank.path), "updated_at": self.now()}, pk="id")
-            rows = [{"consultation_id": bank.id, "id": q.id, "position": i, "section_id": s.id,
-                     "section_title": s.title, "text": q.text, "kind": q.kind,
-                     "key_question": int(q.key_question)}
-                    for i, (s, q) in enumerate((s, q) for s in bank.sections for q in s.questions)]
+            self.db["consultations"].upsert({**consultation, "updated_at": self.now()}, pk="id")
             self.db["questions"].upsert_all(rows, pk=("consultation_id", "id"))
 
     def has_consultation(self, consultation_id: str) -> bool:
