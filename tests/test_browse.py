@@ -12,13 +12,14 @@ from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Stat
 from consult.analysis import METHOD
 from consult.store import Store
 from consult.tui.browse import make_browse_app
+from consult.tui.browse.dialogs import ConfirmModal, InputModal, PickModal
 from consult.tui.browse.help import HelpScreen
 from consult.tui.browse.overview import OverviewScreen
 from consult.tui.browse.question import QuestionScreen
 from consult.tui.browse.respondent import RespondentScreen
 from consult.tui.browse.search import SearchScreen
 from consult.tui.browse.themes import ThemesScreen
-from consult.tui.browse.widgets import HIGHLIGHT, InputModal, PickModal, ReadingPane
+from consult.tui.browse.widgets import HIGHLIGHT, ReadingPane
 from tests.test_browse_fixture import Q1, Q2, USER, many_answers, populate
 
 
@@ -273,10 +274,15 @@ async def test_themes_rename_survives_reopen(app):
 async def test_themes_merge_split_move_key_quote(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_themes(pilot)
-        # merge "Small providers squeezed" into "Funding and payment"
-        await pilot.press("m")
+        # merge "Small providers squeezed" into "Funding and payment", saying so first
+        await pilot.press("down", "m")
         await wait_for(pilot, lambda: isinstance(app.screen, PickModal))
-        await pilot.press("enter")  # the first other theme: Small providers squeezed
+        await pilot.press("enter")  # the only other theme: Funding and payment
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert app.screen.message.plain == (
+            "Merge ‘Small providers squeezed’ (2 answers) into ‘Funding and payment’ (3)? The merged theme "
+            "keeps ‘Funding and payment’; ‘Small providers squeezed’ goes.")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
         assert [t.label for t in screen.themes] == ["Funding and payment", "Other"]
         assert screen.themes[0].size == 5
@@ -289,6 +295,8 @@ async def test_themes_merge_split_move_key_quote(app):
         await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
         await type_into(pilot, "Prime relationships")
         await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is screen)
         assert screen.theme().label == "Prime relationships" and screen.theme().size == 2
         # move the highlighted answer of the new theme to Other

@@ -17,7 +17,8 @@ from textual.widgets import Select
 
 from consult.store.curation import CurationError
 from consult.store.search import AnswerRow
-from consult.tui.browse.widgets import InputModal, PagedTable, ReadingPane, cursor_key, safe_line
+from consult.tui.browse.dialogs import InputModal
+from consult.tui.browse.widgets import PagedTable, ReadingPane, cursor_key, safe_line
 
 REMOVE = object()
 
@@ -95,7 +96,7 @@ class AnswerActions:
                 self.app.say("Flagged for follow-up.")
             self.refresh_row(row.respondent_id, row.question_id)
 
-        self.app.push_screen(InputModal("Flag for follow-up", prompt, row.flag_note or "", ok="Flag",
+        self.app.open_dialog(InputModal("Flag for follow-up", prompt, row.flag_note or "", ok="Flag",
                                         extra="Remove flag" if row.flagged else None, extra_value=REMOVE,
                                         allow_empty=True), done)
 
@@ -134,7 +135,7 @@ class AnswerActions:
                 app.say("Response excluded. Restore it with x (status filter: excluded).")
             self.after_exclusion(row)
 
-        app.push_screen(InputModal("Exclude response", prompt, "", ok="Exclude"), done)
+        app.open_dialog(InputModal("Exclude response", prompt, "", ok="Exclude"), done)
 
     def after_exclusion(self, row: AnswerRow) -> None:
         self.refresh_row(row.respondent_id, row.question_id)

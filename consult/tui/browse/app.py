@@ -22,6 +22,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from consult.questions import Bank
 from consult.store import Store
 from consult.text import clean, one_line
+from consult.tui.browse.dialogs import KeyHold
 
 HERE = Path(__file__).parent
 
@@ -76,8 +77,9 @@ class BrowseCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)
 
 
-class BrowseApp(App):
-    """The browser. Build it with :func:`make_browse_app`."""
+class BrowseApp(KeyHold, App):
+    """The browser. Build it with :func:`make_browse_app`. Dialogs open through ``open_dialog``
+    (from :class:`KeyHold`), so that they own the keyboard from the first key."""
 
     TITLE = "consult browse"
     CSS_PATH = ["browse.tcss", "overview.tcss", "question.tcss", "respondent.tcss", "search.tcss",

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 from consult.store.search import AnswerRow
 from consult.text import plural
 from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
+from consult.tui.browse.dialogs import dialog_binding, typing_in_a_field
 from consult.tui.browse.widgets import (
     FilterBar,
     PagedTable,
@@ -34,9 +35,9 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Read the answer and mark it read", show=False),
         Binding("u", "unread", "Unread only", tooltip="Show only answers you have not opened"),
-        Binding("f", "flag", "Flag", tooltip="Flag the answer for follow-up, with a note"),
+        dialog_binding("f", "flag", "Flag", tooltip="Flag the answer for follow-up, with a note"),
         Binding("k", "key_quote", "Key quote", tooltip="Mark or unmark the answer as a key quote"),
-        Binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
+        dialog_binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
         Binding("F", "filters", "Filters", tooltip="Show or hide the filters"),
         Binding("right_square_bracket", "next_question", "Next question", show=False),
         Binding("left_square_bracket", "previous_question", "Previous question", show=False),
@@ -154,6 +155,10 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
             self.query_one(FilterBar).query_one(Select).focus()
         else:
             self.query_one(PagedTable).focus()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # While typing in a filter, the letter belongs to the field.
+        return not (action in ("flag", "exclude") and typing_in_a_field(self))
 
     def action_unread(self) -> None:
         self.query_one(FilterBar).toggle_unread()

@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from consult.store.curation import CurationError
 from consult.store.search import RespondentRow
 from consult.text import clean, plural
+from consult.tui.browse.dialogs import InputModal, dialog_binding, typing_in_a_field
 from consult.tui.browse.widgets import (
-    InputModal,
     PagedTable,
     cursor_key,
     organisation,
@@ -32,7 +32,7 @@ class RespondentScreen(Screen):
     BINDINGS = [
         Binding("enter", "read", "Open", show=False, tooltip="Open the response, to scroll it"),
         Binding("f", "find", "Find", tooltip="Find respondents by organisation name or id prefix"),
-        Binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
+        dialog_binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
     ]
 
     def __init__(self, respondent_id: str | None = None):
@@ -198,6 +198,10 @@ class RespondentScreen(Screen):
         body.update(text)
         self.query_one("#respondent-detail").scroll_home(animate=False)
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        # While typing in the find box, the letter belongs to it.
+        return not (action == "exclude" and typing_in_a_field(self))
+
     def action_exclude(self) -> None:
         app = self.app
         rid = self.current_id()
@@ -230,7 +234,7 @@ class RespondentScreen(Screen):
             app.say("Response excluded from counts, analysis and report.")
             refresh()
 
-        app.push_screen(InputModal("Exclude response", "Reason (spam, duplicate, off-topic…):", ok="Exclude"),
+        app.open_dialog(InputModal("Exclude response", "Reason (spam, duplicate, off-topic…):", ok="Exclude"),
                         done)
 
 

@@ -19,11 +19,17 @@ from consult.store.analyses import ThemeRow
 from consult.store.search import AnswerRow
 from consult.text import plural
 from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
-from consult.tui.browse.widgets import (
+from consult.tui.browse.dialogs import (
+    ConfirmModal,
     InputModal,
+    PickModal,
+    dialog_binding,
+    quoted,
+    typing_in_a_field,
+)
+from consult.tui.browse.widgets import (
     ListTable,
     PagedTable,
-    PickModal,
     ReadingPane,
     marks,
     organisation_cell,
@@ -33,6 +39,9 @@ from consult.tui.browse.widgets import (
 PAGE = 100
 END_PAGE = 2000  # End loads every answer left, in pages this big
 KIND_MARK = {"theme": "", "other": "other", "non_answer": "non-answer"}
+OTHER = object()  # move target: Other (not in any theme)
+NEW = object()  # move target: a new theme, named next
+DIALOG_ACTIONS = ("rename", "merge", "split", "move", "flag", "exclude")
 
 
 class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
@@ -41,14 +50,15 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
     ANSWER_TABLE = "#members-table"
     ANSWER_COLUMNS = ("sel", "org", "words", "marks")
     BINDINGS = [
-        Binding("r", "rename", "Rename", tooltip="Rename the highlighted theme"),
-        Binding("m", "merge", "Merge", tooltip="Fold another theme into the highlighted one"),
+        dialog_binding("r", "rename", "Rename", tooltip="Rename the highlighted theme"),
+        dialog_binding("m", "merge", "Merge", tooltip="Merge the highlighted theme into another (asks first)"),
         Binding("space", "select", "Select", tooltip="Select or unselect the highlighted answer"),
-        Binding("s", "split", "Split", tooltip="Split the selected answers off into a new theme"),
-        Binding("v", "move", "Move", tooltip="Move the highlighted (or selected) answers to another theme"),
+        dialog_binding("s", "split", "Split", tooltip="Split the selected answers off into a new theme (asks first)"),
+        dialog_binding("v", "move", "Move",
+                       tooltip="Move the highlighted (or selected) answers to another theme or a new one"),
         Binding("k", "key_quote", "Key quote", show=False, tooltip="Mark or unmark the answer as a key quote"),
-        Binding("f", "flag", "Flag", show=False, tooltip="Flag the answer for follow-up, with a note"),
-        Binding("x", "exclude", "Exclude", show=False, tooltip="Exclude the whole response, or restore it"),
+        dialog_binding("f", "flag", "Flag", show=False, tooltip="Flag the answer for follow-up, with a note"),
+        dialog_binding("x", "exclude", "Exclude", show=False, tooltip="Exclude the whole response, or restore it"),
         Binding("right_square_bracket", "next_question", "Next question", show=False),
         Binding("left_square_bracket", "previous_question", "Previous question", show=False),
         Binding("enter", "open", "Open", show=False, tooltip="Read the answer and mark it read"),
@@ -225,6 +235,8 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
 
     # ------------------------------------------------------------------ curation
     def check_action(self, action: str, parameters) -> bool | None:
+        if action in DIALOG_ACTIONS and typing_in_a_field(self):
+            return False  # the letter belongs to the field being typed in
         if action in ("rename", "merge", "split", "move", "select") and not self.themes:
             return None
         return True
@@ -247,29 +259,39 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
 
         prompt = Text("New name for the theme ")
         prompt.append_text(safe_line(theme.label, 60, style="bold"))
-        self.app.push_screen(InputModal("Rename theme", prompt, theme.label, ok="Rename"), done)
+        prompt.append(" (typing replaces it; ← or → to edit it):")
+        self.app.open_dialog(InputModal("Rename theme", prompt, theme.label, ok="Rename"), done)
+
+    def theme_option(self, t: ThemeRow) -> tuple[Text, object]:
+        return Text.assemble(safe_line(t.label, 50), (f"  {plural(t.size, 'answer')}", "dim")), t
 
     def action_merge(self) -> None:
         theme = self._need_theme()
         if theme is None:
             return
-        others = [t for t in self.themes if t.id != theme.id]
-        if not others:
-            self.app.say("There is no other theme to merge.")
+        others = [t for t in self.themes if t.id != theme.id and t.kind == "theme"]
+        if theme.kind != "theme" or not others:
+            self.app.say("Only a theme can be merged, into another theme." if theme.kind != "theme"
+                         else "There is no other theme to merge into.")
             return
 
-        def done(other) -> None:
-            if other is PickModal.CANCEL:
+        def picked(into) -> None:
+            if into is PickModal.CANCEL:
                 return
-            if self._do(self.app.store.merge_themes, theme.id, other.id, by=self.app.user):
-                self.app.say(f"Merged {other.label} into {theme.label}.")
-                self.load_themes(keep=theme.id)
+            message = Text.assemble(
+                "Merge ", quoted(theme.label), f" ({plural(theme.size, 'answer')}) into ", quoted(into.label),
+                f" ({into.size:,})? The merged theme keeps ", quoted(into.label), "; ", quoted(theme.label),
+                " goes.")
+            self.app.open_dialog(ConfirmModal("Merge themes", message, "Merge"),
+                                 lambda yes: yes and merge(into))
 
-        options = [(Text.assemble(safe_line(t.label, 50), (f"  {t.size:,}", "dim")), t) for t in others]
-        title = Text("Fold which theme into ")
-        title.append_text(safe_line(theme.label, 40))
-        title.append("? (its answers join this one, and it goes)")
-        self.app.push_screen(PickModal(title.plain, options), done)
+        def merge(into) -> None:
+            if self._do(self.app.store.merge_themes, into.id, theme.id, by=self.app.user):
+                self.app.say(f"Merged {theme.label} into {into.label}.")
+                self.load_themes(keep=into.id)
+
+        title = Text.assemble("Merge ", quoted(theme.label), " into which theme?")
+        self.app.open_dialog(PickModal(title, [self.theme_option(t) for t in others]), picked)
 
     def action_select(self) -> None:
         row = self.current()
@@ -292,10 +314,20 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
         if not chosen:
             self.app.say("Select the answers to split off with space first.")
             return
+        self.ask_new_theme(theme, chosen, title="Split off a new theme")
 
-        def done(label) -> None:
+    def ask_new_theme(self, theme: ThemeRow, chosen: list[str], *, title: str) -> None:
+        """Name a new theme for ``chosen`` answers of ``theme``, say what happens, then do it."""
+        def named(label) -> None:
             if not label:
                 return
+            left = theme.size - len(chosen)
+            message = Text.assemble(
+                f"Move {plural(len(chosen), 'answer')} out of ", quoted(theme.label), " into a new theme ",
+                quoted(label), "? ", quoted(theme.label), f" keeps {plural(left, 'answer')}.")
+            self.app.open_dialog(ConfirmModal(title, message, "Split"), lambda yes: yes and split(label))
+
+        def split(label: str) -> None:
             try:
                 new_id = self.app.store.split_theme(theme.id, chosen, label, by=self.app.user)
             except ValueError as exc:
@@ -304,9 +336,8 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
             self.app.say(f"{plural(len(chosen), 'answer')} split off into {label}.")
             self.load_themes(keep=new_id)
 
-        self.app.push_screen(InputModal("Split off a new theme",
-                                        f"Name of the new theme for the {plural(len(chosen), 'selected answer')}:",
-                                        ok="Split"), done)
+        self.app.open_dialog(InputModal(title, f"Name of the new theme for the {plural(len(chosen), 'answer')}:",
+                                        ok="Next"), named)
 
     def action_move(self) -> None:
         theme = self._need_theme()
@@ -314,25 +345,24 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
         if theme is None or row is None:
             return
         chosen = sorted(self.selected) or [row.respondent_id]
-        targets: list[tuple[Text, object]] = [
-            (Text.assemble(safe_line(t.label, 50), (f"  {t.size:,}", "dim")), t.id)
-            for t in self.themes if t.id != theme.id]
+        targets: list[tuple[Text, object]] = [self.theme_option(t) for t in self.themes if t.id != theme.id]
         if theme.kind != "other" and not any(t.kind == "other" for t in self.themes):
-            targets.append((Text("Other (not in any theme)", style="italic"), None))
-        if not targets:
-            self.app.say("There is no other theme to move to.")
-            return
+            targets.append((Text("Other (not in any theme)", style="italic"), OTHER))
+        targets.append((Text("New theme…", style="bold"), NEW))
 
         def done(target) -> None:
             if target is PickModal.CANCEL:
                 return
+            if target is NEW:
+                self.ask_new_theme(theme, chosen, title="Move to a new theme")
+                return
+            to_id = None if target is OTHER else target.id
             for rid in chosen:
-                if not self._do(self.app.store.move_answer, self.run_id, rid, theme.question_id, target,
+                if not self._do(self.app.store.move_answer, self.run_id, rid, theme.question_id, to_id,
                                 by=self.app.user):
                     break
             else:
                 self.app.say(f"Moved {plural(len(chosen), 'answer')}.")
             self.load_themes(keep=theme.id)
 
-        self.app.push_screen(PickModal(f"Move {plural(len(chosen), 'answer')} to:",
-                                       targets), done)
+        self.app.open_dialog(PickModal(f"Move {plural(len(chosen), 'answer')} to:", targets), done)

@@ -13,12 +13,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Checkbox, DataTable, OptionList, Select, Static
 
 from consult.store.search import STATUSES, AnswerRow, Filters
 from consult.text import clean, one_line
@@ -344,100 +342,3 @@ class FilterBar(Horizontal):
 def short_field_name(field_id: str, text: str) -> str:
     names = {"org_type": "Org type", "org_size": "Size", "region": "Region"}
     return names.get(field_id, one_line(text, 18))
-
-
-# ---------------------------------------------------------------------- modals
-class InputModal(ModalScreen):
-    """Ask for one line of text. Dismisses with the text, or None when cancelled.
-
-    ``extra`` adds a second button (for instance "Remove flag") that dismisses with ``extra_value``.
-    """
-
-    DEFAULT_CSS = """
-    InputModal { align: center middle; }
-    InputModal > Vertical { width: 70; max-width: 95%; height: auto; border: thick $accent;
-                            background: $surface; padding: 1 2; }
-    InputModal Label { width: 1fr; margin-bottom: 1; }
-    InputModal Horizontal { height: auto; margin-top: 1; }
-    InputModal Button { margin-right: 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, prompt: Text | str, value: str = "", *, ok: str = "Save",
-                 extra: str | None = None, extra_value: Any = None, allow_empty: bool = False):
-        super().__init__()
-        self.title_text = title
-        self.prompt = prompt if isinstance(prompt, Text) else Text(prompt)
-        self.value = value
-        self.ok = ok
-        self.extra = extra
-        self.extra_value = extra_value
-        self.allow_empty = allow_empty
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text, style="bold"))
-            yield Label(self.prompt)
-            yield Input(value=clean(self.value), id="modal-input")
-            with Horizontal():
-                yield Button(self.ok, variant="primary", id="modal-ok")
-                if self.extra:
-                    yield Button(self.extra, variant="warning", id="modal-extra")
-                yield Button("Cancel", id="modal-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#modal-ok")
-    def _ok(self) -> None:
-        value = self.query_one(Input).value.strip()
-        if not value and not self.allow_empty:
-            self.query_one(Input).focus()
-            self.app.bell()
-            return
-        self.dismiss(value)
-
-    @on(Button.Pressed, "#modal-extra")
-    def _extra(self) -> None:
-        self.dismiss(self.extra_value)
-
-    @on(Button.Pressed, "#modal-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class PickModal(ModalScreen):
-    """Choose one of several options; dismisses with its value, or ``PickModal.CANCEL``."""
-
-    CANCEL = object()
-    DEFAULT_CSS = """
-    PickModal { align: center middle; }
-    PickModal > Vertical { width: 70; max-width: 95%; height: auto; max-height: 80%;
-                           border: thick $accent; background: $surface; padding: 1 2; }
-    PickModal Label { width: 1fr; height: auto; }
-    PickModal OptionList { height: auto; max-height: 16; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, options: list[tuple[Text, Any]]):
-        super().__init__()
-        self.title_text = title
-        self.values = [value for _, value in options]
-        self.labels = [label for label, _ in options]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text, style="bold"))
-            yield OptionList(*[Option(label, id=str(i)) for i, label in enumerate(self.labels)])
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    @on(OptionList.OptionSelected)
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.values[int(event.option.id)])
-
-    def action_cancel(self) -> None:
-        self.dismiss(self.CANCEL)

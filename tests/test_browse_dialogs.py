@@ -1,0 +1,114 @@
+"""Dialogs own the keyboard from the first key, and data-changing keys ask first."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.widgets import Input, OptionList
+
+from consult.tui.browse import make_browse_app
+from consult.tui.browse.dialogs import ConfirmModal, InputModal, PickModal
+from consult.tui.browse.themes import ThemesScreen
+from tests.test_browse import wait_for
+from tests.test_browse_fixture import Q1, USER, populate
+
+
+@pytest.fixture
+def app(store, bank, clock):
+    populate(store, bank)
+    return make_browse_app(store, bank, user=USER, clock=clock)
+
+
+NAMED = {" ": ("space", " "), "enter": ("enter", "\r"), "down": ("down", None), "tab": ("tab", "\t")}
+
+
+def burst(app, keys) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued at once, nothing waited on
+    (``pilot.press`` waits for the app to go idle after each key, which hid the bug)."""
+    for key in keys:
+        name, char = NAMED.get(key, (key, key))
+        app.post_message(events.Key(name, char))
+
+
+async def test_rename_typed_at_once_lands_in_the_dialog(app):
+    """Typing a new name straight after r, as fast as the terminal delivers it: every key lands
+    (the old name, shown selected, is replaced by the first)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        burst(app, ["r", *"Trust and mutual", "enter"])
+        await wait_for(pilot, lambda: app.screen is screen and screen.theme().label != "Funding and payment")
+        assert screen.theme().label == "Trust and mutual"
+
+
+async def open_themes(pilot) -> ThemesScreen:
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+    return pilot.app.screen
+
+
+def log(app) -> list[str]:
+    return [e["action"] for e in app.store.curation_log()]
+
+
+async def test_merge_keys_typed_at_once_narrow_the_choice_and_nothing_behind_moves(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        burst(app, ["m", *"squeez", "down"])
+        await wait_for(pilot, lambda: isinstance(app.screen, PickModal)
+                       and app.screen.query_one(Input).value == "squeez")
+        options = app.screen.query_one(OptionList)
+        assert [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)] == [
+            "Small providers squeezed  2 answers"]
+        assert screen.theme().label == "Funding and payment"  # "down" did not reach the list behind
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+    assert log(app) == []
+
+
+async def test_move_keys_typed_at_once_land_in_the_dialog(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        await pilot.press("tab")
+        moved = screen.current().respondent_id
+        burst(app, ["v", *"other", "enter"])
+        await wait_for(pilot, lambda: app.screen is screen and log(app))
+        assert app.store.placements(Q1)[moved] == "Other"
+        assert log(app) == ["move_answer"]
+
+
+async def test_move_offers_a_new_theme(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        await pilot.press("tab")
+        moved = screen.current().respondent_id
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickModal))
+        await pilot.press(*"new", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        await pilot.press(*"Late pay", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert app.screen.message.plain == ("Move 1 answer out of ‘Funding and payment’ into a new theme "
+                                            "‘Late pay’? ‘Funding and payment’ keeps 2 answers.")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.theme().label == "Late pay" and screen.theme().size == 1
+    assert app.store.placements(Q1)[moved] == "Late pay"
+
+
+async def test_stray_keys_change_nothing(app):
+    """Single letters that would change data open a dialog that says what will happen; Esc and n
+    leave everything as it was."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        await pilot.press("m", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("tab", "space", "s", *"x", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("r", "escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert [t.label for t in screen.themes] == ["Funding and payment", "Small providers squeezed", "Other"]
+    assert log(app) == []
