@@ -218,16 +218,26 @@ class BankError(Exception):
 
 
 # ----------------------------------------------------------------------------- locating
+def bank_folder() -> Path:
+    """Where the bundled banks are: ``questions/`` in the checkout, else the copy installed
+    inside the package."""
+    checkout = Path(__file__).resolve().parent.parent / "questions"
+    if (checkout / DEFAULT_BANK_NAME).exists():
+        return checkout
+    return Path(__file__).resolve().parent / "bank"
+
+
 def default_bank_path() -> Path:
-    """The bundled bank: ``$CONSULT_BANK``, else ``questions/`` in the checkout, else the copy
-    installed inside the package."""
+    """The bank used when none is named: ``$CONSULT_BANK``, else the bundled Localising justice."""
     env = os.environ.get("CONSULT_BANK")
     if env:
         return Path(env)
-    checkout = Path(__file__).resolve().parent.parent / "questions" / DEFAULT_BANK_NAME
-    if checkout.exists():
-        return checkout
-    return Path(__file__).resolve().parent / "bank" / DEFAULT_BANK_NAME
+    return bank_folder() / DEFAULT_BANK_NAME
+
+
+def bundled_banks() -> list[Bank]:
+    """Every bank shipped with consult (the example banks included), by file name."""
+    return [load_bank(p) for p in sorted(bank_folder().glob("*.toml"))]
 
 
 # ----------------------------------------------------------------------------- line index

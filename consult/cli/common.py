@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from consult.questions import Bank, BankError, default_bank_path, load_bank
+from consult.questions import Bank, BankError, bundled_banks, default_bank_path, load_bank
 from consult.store import Store, StoreError, default_db_path
 
 
@@ -72,15 +72,82 @@ def db_option(f):
                         help="Database file [default: ./responses.db]")(f)
 
 
+def _remember_consultation(ctx: click.Context, param: click.Parameter, value):
+    """``--consultation`` is read by :func:`open_bank`; given before the subcommand, it holds
+    for the subcommand too (``ctx.meta`` is shared down the chain)."""
+    if value is not None:
+        ctx.meta["consultation"] = value
+
+
 def bank_option(f):
+    f = click.option("--consultation", "consultation_id", metavar="ID", default=None, expose_value=False,
+                     callback=_remember_consultation, is_eager=False,
+                     help="Which consultation in the database [default: the only one]")(f)
     return click.option("--bank", "bank_path", type=click.Path(dir_okay=False, path_type=Path),
                         default=None, envvar="CONSULT_BANK", show_envvar=True,
                         callback=_root_default("bank"),
-                        help="Question bank (TOML) [default: the bundled Localising justice bank]")(f)
+                        help="Question bank (TOML) [default: the consultation's own, or the bundled "
+                             "Localising justice bank]")(f)
 
 
 def open_bank(bank_path: Path | None) -> Bank:
-    return load_bank(bank_path or default_bank_path())
+    """The bank of the consultation this command works on, chosen by :func:`choose_bank` from
+    ``--bank``, ``--consultation`` and ``--db`` as given on the command line."""
+    ctx = click.get_current_context(silent=True)
+    consultation = ctx.meta.get("consultation") if ctx else None
+    db_path = ctx.params.get("db_path") if ctx else None
+    return choose_bank(db_path, bank_path, consultation)
+
+
+def choose_bank(db_path: Path | None, bank_path: Path | None, consultation_id: str | None) -> Bank:
+    """Which consultation a command works on: the one policy, for every command.
+
+    - ``--bank FILE``: that bank (``--consultation``, if also given, must be its id).
+    - ``--consultation ID``: its bank as recorded in the database, else the bundled bank with
+      that id.
+    - neither: the database's only consultation; the bundled Localising justice bank when the
+      database is new or empty; with several, a one-line message listing them.
+    """
+    if bank_path is not None:
+        bank = load_bank(bank_path)
+        if consultation_id and consultation_id != bank.id:
+            raise UsageProblem(f"--consultation {consultation_id} does not match {bank_path}, "
+                               f"whose consultation id is {bank.id!r}")
+        return bank
+    path = db_path or default_db_path()
+    known = _consultations_in(path)
+    listing = ", ".join(f"{c['id']} ({c['title']})" for c in known)
+    if consultation_id is None:
+        if len(known) > 1:
+            raise UsageProblem(f"{path} holds {len(known)} consultations: {listing}; "
+                               "choose one with --consultation ID")
+        if not known:
+            return load_bank(default_bank_path())
+        consultation_id = known[0]["id"]
+    recorded = next((c for c in known if c["id"] == consultation_id), None)
+    if recorded and recorded["bank_path"] and Path(recorded["bank_path"]).is_file():
+        bank = load_bank(recorded["bank_path"])
+        if bank.id == consultation_id:
+            return bank
+    bank = next((b for b in bundled_banks() if b.id == consultation_id), None)
+    if bank is not None:
+        return bank
+    if recorded:
+        raise UsageProblem(f"cannot find the question bank of {consultation_id!r} (recorded as "
+                           f"{recorded['bank_path']}): name it with --bank FILE")
+    held = f"it holds: {listing}" if known else "it holds none yet"
+    raise UsageProblem(f"no consultation {consultation_id!r} in {path} ({held}), and no bundled "
+                       "bank has that id: name its bank with --bank FILE")
+
+
+def _consultations_in(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    store = Store(path)
+    try:
+        return store.consultations()
+    finally:
+        store.close()
 
 
 def open_store(db_path: Path | None, bank: Bank | None = None, *, create: bool = True) -> Store:

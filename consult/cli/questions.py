@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from rich.console import Console
 from rich.text import Text
 
 from consult.cli import cli
-from consult.cli.common import UsageProblem
-from consult.questions import BankError, default_bank_path, load_bank
+from consult.cli.common import UsageProblem, writable
+from consult.questions import ID_PATTERN, BankError, default_bank_path, load_bank
 
 
 def _chosen_bank() -> Path:
@@ -24,7 +25,7 @@ def _chosen_bank() -> Path:
 
 @cli.group()
 def questions() -> None:
-    """Check and show question banks."""
+    """Check, show and start question banks."""
 
 
 @questions.command()
@@ -75,3 +76,28 @@ def show(file: Path | None, as_json: bool) -> None:
             line.append(q.text)
             line.append(f"  {q.id}", style="dim")
             console.print(line)
+
+
+TEMPLATE = "bank-template.toml"
+
+
+@questions.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def new(path: Path) -> None:
+    """Write a commented template bank to PATH (never over an existing file), to edit.
+
+    The template has one question of each kind and passes `consult questions check`.
+    """
+    from importlib import resources
+
+    writable(path)
+    template = (resources.files("consult") / "data" / TEMPLATE).read_text(encoding="utf-8")
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    if ID_PATTERN.match(slug):
+        template = template.replace('"new-consultation"', f'"{slug}"'.ljust(len('"new-consultation"')), 1)
+    try:
+        with path.open("x", encoding="utf-8") as out:  # "x": fails if the file exists
+            out.write(template)
+    except FileExistsError:
+        raise UsageProblem(f"{path} already exists: choose another name (nothing was written)") from None
+    click.echo(f"Wrote {path}. Edit the lines marked EDIT, then: consult questions check {path}")

@@ -94,6 +94,10 @@ class ResponsesMixin:
     def has_consultation(self, consultation_id: str) -> bool:
         return self.scalar("SELECT 1 FROM consultations WHERE id = ?", (consultation_id,)) is not None
 
+    def consultations(self) -> list[dict]:
+        """Every consultation this database holds: ``id``, ``title``, ``bank_path``, by id."""
+        return [dict(r) for r in self.query("SELECT id, title, bank_path FROM consultations ORDER BY id")]
+
     def _code_hash(self, code: str) -> str:
         salt = self.scalar("SELECT value FROM settings WHERE key = 'code_salt'")
         if salt is None:
