@@ -44,6 +44,8 @@ class Kind:
     value_word: ClassVar[str] = "option"
     #: How a member picks, said before the list in the plain mode and in hints.
     how_to_answer: ClassVar[str] = ""
+    #: Its choices are listed and picked by their position; False: typed as they are (numbers).
+    listed: ClassVar[bool] = True
 
     # ------------------------------------------------------------------ bank
     def bank_problems(self, q: Question) -> list[tuple[str, str]]:
@@ -258,6 +260,7 @@ class ScaleKind(Kind):
     name = "scale"
     value_word = "number"
     how_to_answer = "Choose one number: type it."
+    listed = False
 
     def bank_problems(self, q: Question) -> list[tuple[str, str]]:
         problems = [("options", "a scale question takes no options")] if q.options else []

@@ -15,9 +15,15 @@ from consult.cli.common import bank_option, db_option, need_terminal, open_bank,
 @cli.command()
 @db_option
 @bank_option
-def answer(db_path: Path | None = None, bank_path: Path | None = None) -> None:
+@click.option("--plain", is_flag=True, help="Line by line, no full-screen drawing: for screen "
+              "readers, dumb terminals and piped input.")
+def answer(db_path: Path | None = None, bank_path: Path | None = None, plain: bool = False) -> None:
     """Answer the consultation in the terminal (the default command)."""
     bank = open_bank(bank_path)
+    if plain:
+        from consult.plain import run_plain
+
+        sys.exit(run_plain(open_store(db_path, bank), bank))
     need_terminal("answer")
     store = open_store(db_path, bank)
     from consult.tui.answer.app import make_answer_app
