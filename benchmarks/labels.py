@@ -85,16 +85,13 @@ def load_embedder():
 def old_labeller():
     """The labeller consult.analysis used before consult.labels, or None once it is gone."""
     try:
-        from consult.analysis import _describe
+        from consult.analysis.labels import _label, describe  # noqa: F401  (_label: the old one)
     except ImportError:
-        try:
-            from consult.analysis.labels import _describe
-        except ImportError:
-            return None
-    from consult.pipeline import describe
+        return None
+    from consult.pipeline import describe as word_list
 
     def run(texts, groups, seed):
-        return [(label, describe(terms)) for label, terms in _describe(texts, groups, seed)]
+        return [(label, word_list(terms)) for label, terms, *_ in describe(texts, groups, seed)]
     return run
 
 
