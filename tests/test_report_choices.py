@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from consult.cli import cli
 from consult.questions import Bank, load_bank
 from consult.report import build_report, render_html, render_markdown
-from consult.report.privacy import FEWER, HIDDEN
+from consult.report.disclosure import DASH, FEWER, HIDDEN
 from consult.store import Store
 
 MIXED = Path(__file__).resolve().parent / "banks" / "mixed.toml"
@@ -66,78 +66,63 @@ def _question_html(html: str, number: int) -> str:
 
 
 def _question_md(md: str, number: int) -> str:
-    return re.search(rf"### Q{number}\. .*?(?=\n### Q|\n## |\n---)", md, re.S).group(0)
+    return re.search(rf"### Q{number}\. .*?(?=\n### Q|\n## )", md, re.S).group(0)
+
+
+def _rows(q):
+    return [tuple(r) for r in q.distribution.rows]
 
 
 def test_distribution_counts_and_shares(outputs):
     data, _, _ = outputs
     by_id = {q.id: q for q in data.questions}
     support = by_id[SUPPORT]
-    assert support.answered == 12  # draft and excluded responses are not counted
-    assert [(o.label, o.count) for o in support.distribution] == [("Yes", 7), ("No", 3), (HOSTILE, 2)]
-    assert [o.shown for o in support.distribution] == ["7", FEWER, FEWER]
-    assert support.distribution[0].share == pytest.approx(7 / 12)
-    services = by_id[SERVICES]
-    assert [(o.label, o.shown) for o in services.distribution] == [
-        ("Housing", "12"), ("Employment; training", "0"), ("Mentoring", "6")]
-    assert services.distribution[2].share == pytest.approx(0.5)
-    confidence = by_id[CONFIDENCE]
-    assert [(o.label, o.count) for o in confidence.distribution] == [
-        ("1", 1), ("2", 0), ("3", 0), ("4", 5), ("5", 6)]
+    assert support.answered_line == "12 organisations answered this question."  # no draft, no excluded
+    assert _rows(support) == [("Yes", "7", "58%"), ("No", FEWER, DASH), (HOSTILE, FEWER, DASH)]
+    assert _rows(by_id[SERVICES]) == [("Housing", "12", "100%"), ("Employment; training", "0", "0%"),
+                                      ("Mentoring", "6", "50%")]
     # "1" is suppressed, and so is the next smallest, or it could be worked out from the 12.
-    assert [o.shown for o in confidence.distribution] == [FEWER, "0", "0", HIDDEN, "6"]
-    for q in (support, services, confidence):
-        assert q.themes == [] and q.breakdown is None
-    assert by_id[OPEN].distribution == []
+    assert _rows(by_id[CONFIDENCE]) == [("1", FEWER, DASH), ("2", "0", "0%"), ("3", "0", "0%"),
+                                        ("4", HIDDEN, DASH), ("5", "6", "50%")]
+    for q in (support, by_id[SERVICES], by_id[CONFIDENCE]):
+        assert q.themes == [] and q.quotes == [] and q.full_table is None
+    assert by_id[OPEN].distribution is None
 
 
-def test_html_shows_chart_and_table_without_themes_or_quotes(outputs):
+def test_html_shows_the_table_without_themes_or_quotes(outputs):
     _, html, _ = outputs
     q2 = _question_html(html, 2)
-    assert '<svg class="chart"' in q2 and "Q2: answers by option" in q2
-    assert '<tr><td>Yes</td><td class="n">7</td><td class="n">58%</td></tr>' in q2
-    assert '<tr><td>No</td><td class="n">fewer than 5</td><td class="n">\u2013</td></tr>' in q2
-    assert "<title>Yes: 7 (58%)</title>" in q2
-    assert "<title>No: fewer than 5</title>" in q2 and ">3<" not in q2
+    assert '<tr><th scope="row">Yes</th><td class="n">7</td><td class="n">58%</td></tr>' in q2
+    assert '<tr><th scope="row">No</th><td class="n">fewer than 5</td><td class="n">\u2013</td></tr>' in q2
     for n in (2, 3, 4):
         part = _question_html(html, n)
         assert "<figure" not in part and "<blockquote" not in part and 'class="themes"' not in part
-        assert "QUOTABLE" not in part and "agreed to be quoted" not in part
-    q3 = _question_html(html, 3)
-    assert '<tr><td>Housing</td><td class="n">12</td><td class="n">100%</td></tr>' in q3
-    assert '<tr><td>Employment; training</td><td class="n">0</td><td class="n">0%</td></tr>' in q3
-    assert "shares add up to more than 100%" in q3
+        assert "QUOTABLE" not in part
+    assert "shares add up to more than 100%" in _question_html(html, 3)
     q4 = _question_html(html, 4)
     assert "1 means not at all, 5 means very." in q4  # the scale's help explains the numbers
-    assert '<tr><td>5</td><td class="n">6</td><td class="n">50%</td></tr>' in q4
-    assert '<tr><td>4</td><td class="n">not shown</td>' in q4
-    # Choice questions stay out of the themes summary.
-    summary = html.split('id="summary"')[1].split("</section>")[0]
-    assert "Housing" not in summary and "Yes" not in summary
+    assert '<td class="n">not shown</td>' in q4
 
 
 def test_markdown_shows_the_distribution(outputs):
     _, _, md = outputs
     q2 = _question_md(md, 2)
-    assert "| Option | Answers | Share |" in q2
+    assert "| Option | Organisations | Share |" in q2
     assert "| Yes | 7 | 58% |" in q2 and "| No | fewer than 5 | \u2013 |" in q2
-    q3 = _question_md(md, 3)
-    assert "| Housing | 12 | 100% |" in q3 and "| Mentoring | 6 | 50% |" in q3
     q4 = _question_md(md, 4)
-    assert "| Number | Answers | Share |" in q4 and "| 5 | 6 | 50% |" in q4
-    for part in (q2, q3, q4):
-        assert "QUOTABLE" not in part and "\n> " not in part and "####" not in part
+    assert "| Number | Organisations | Share |" in q4 and "| 5 | 6 | 50% |" in q4
+    for part in (q2, q4):
+        assert "QUOTABLE" not in part and "\n> " not in part
 
 
 def test_option_text_with_markup_and_script_is_escaped(outputs):
     _, html, md = outputs
     assert "<script" not in html and "alert(1)</script>" not in html
     assert "Not sure &lt;script&gt;alert(1)&lt;/script&gt; [bold]really[/]" in html
-    assert "<script>" not in md  # the brackets are left as typed: they make no link
+    assert "<script>" not in md
     assert r"Not sure \<script\>alert(1)\</script\> [bold]really[/]" in md
     rendered = MarkdownIt("commonmark").enable("table").render(md)
     assert "<script" not in rendered and "<strong>really" not in rendered
-    assert "Not sure &lt;script&gt;alert(1)&lt;/script&gt; [bold]really[/]" in rendered
 
 
 def test_a_choice_question_nobody_answered(tmp_path, mixed):
@@ -147,7 +132,7 @@ def test_a_choice_question_nobody_answered(tmp_path, mixed):
                                      "answers": {OPEN: "Only the open question"}}])
     data = build_report(store, mixed)
     q = next(q for q in data.questions if q.id == SUPPORT)
-    assert q.answered == 0 and q.note == "Nobody answered this question."
+    assert q.answered_line == "Nobody answered this question." and q.distribution is None
     assert "Nobody answered this question." in _question_html(render_html(data), 2)
     assert "| Option |" not in _question_md(render_markdown(data), 2)
 
@@ -162,7 +147,6 @@ def test_report_command_with_the_mixed_bank(tmp_path, mixed):
                                       str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert '<tr><td>Yes</td><td class="n">7</td>' in text and "<script" not in text
-    # The analysis ran on the text question only.
+    assert '<td class="n">7</td>' in text and "<script" not in text
     run = Store(db).latest_run(mixed.id)
-    assert run.params["questions"] == [OPEN]
+    assert run.params["questions"] == [OPEN]  # the analysis ran on the text question only

@@ -1,4 +1,4 @@
-"""`consult report`: the thematic report for Government, as HTML or Markdown."""
+"""`consult report`: the report for Government, as HTML, Markdown, Word or PDF."""
 
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ from consult.cli.common import UsageProblem, bank_option, db_option, open_bank, 
 @bank_option
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("report.html"), show_default=True,
-              help="Where to write the report; .html or .md chooses the format.")
-@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default=None,
+              help="Where to write the report; .html, .md, .docx or .pdf chooses the format.")
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown", "docx", "pdf"]), default=None,
               help="Format, if the file name does not say. [default: from --out, else html]")
 @click.option("--include-drafts", is_flag=True,
               help="Also count responses not yet submitted (never quoted). Default: submitted only.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or closing message.")
 def report(db_path, bank_path, out: Path, fmt: str | None, include_drafts: bool, quiet: bool) -> None:
-    """Write the thematic report: who responded, the themes in each question's answers, quotes.
+    """Write the report: key messages, a summary per section, who responded, the method, each
+    question's themes in members' words, and an appendix of full tables.
 
     Uses the latest analysis run; if there is none yet, runs `consult analyse` first. Quotes
     respect each response's consent, and contact details are removed from them.
@@ -32,7 +33,8 @@ def report(db_path, bank_path, out: Path, fmt: str | None, include_drafts: bool,
 
     fmt = fmt or format_for(out)
     if fmt is None:
-        raise UsageProblem(f"cannot tell the format of {out.name}: use a .html or .md name, or --format")
+        raise UsageProblem(f"cannot tell the format of {out.name}: use a .html, .md, .docx or .pdf name, "
+                           "or --format")
     writable(out)
     bank = open_bank(bank_path)
     store = open_store(db_path, bank, create=False)
@@ -50,6 +52,5 @@ def report(db_path, bank_path, out: Path, fmt: str | None, include_drafts: bool,
     except OSError as exc:
         raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
     if not quiet:
-        themes = sum(len(q.real_themes) for q in data.questions)
-        click.echo(f"Wrote {out} ({fmt}): {data.counted:,} responses counted, "
-                   f"{len(data.questions)} questions, {themes} themes.", err=True)
+        click.echo(f"Wrote {out} ({fmt}): {data.counted_line} counted, {len(data.questions)} questions, "
+                   f"{len(data.key_messages)} key messages.", err=True)

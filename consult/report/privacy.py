@@ -6,19 +6,18 @@ Rules, in one place so they can be read and tested:
   given. A draft has not confirmed its consent, so it is never quoted, even with
   ``--include-drafts``.
 - The organisation (the profile field with role ``organisation``) is named only with consent for
-  purpose ``name``. Otherwise the quote is attributed from type, region and size, using the most
-  specific description that at least :data:`MIN_CELL` counted respondents share, else
+  purpose ``name``. Otherwise the quote is attributed from type, region and income ("A registered
+  charity in the West Midlands, income £100,000 to £1 million"), using the most specific
+  description that at least :data:`MIN_COUNT` counted respondents share (a region may be
+  named by the wider area the bank groups it in), else
   "anonymous respondent". Without naming consent the organisation's own name is also taken out of
   the quoted text.
 - Personal profile fields (``personal = true``) never appear; their values are taken out of any
   quoted text too.
 - Every quote is cleaned (control characters), and e-mail addresses, phone numbers and postcodes
   are redacted (:func:`consult.text.redact`).
-- A quote must still say something once redacted: at least :data:`MIN_QUOTE_WORDS` words outside
-  the "[... removed]" placeholders. Within one question no two quotes have the same text or the
-  same first sentence (:class:`QuoteChooser`); the next candidate is taken instead.
-- Counts below :data:`MIN_CELL` are shown as "fewer than 5"; where one suppressed cell could be
-  worked out from a total, the next smallest is suppressed too.
+- Which quote is taken (near-duplicates, excerpts) is :mod:`consult.report.quotes`; small
+  numbers are :mod:`consult.report.disclosure`.
 """
 
 from __future__ import annotations
@@ -26,18 +25,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from consult.questions import Bank, ProfileField
+from consult.report.disclosure import MIN_COUNT
 from consult.store import Respondent
-from consult.text import clean, redact
+from consult.text import cap_first, clean, redact
 
-MIN_CELL = 5
-FEWER = "fewer than 5"
-HIDDEN = "not shown"  # a larger figure hidden so that a suppressed one cannot be worked out
 TRUE_WORDS = {"yes", "y", "true", "1", "agree", "agreed", "x"}
-QUOTE_WORDS = 90
-MIN_QUOTE_WORDS = 5  # words of its own a quote needs once placeholders are taken out
+QUOTE_WORDS = 55  # longer answers are cut, at a sentence end: a quote is evidence, not the answer
 
 
 def consented(respondent: Respondent, bank: Bank, purpose: str) -> bool:
@@ -82,22 +78,6 @@ def first_value(respondent: Respondent, field: ProfileField | None) -> str:
     return found[0] if found else ""
 
 
-# ------------------------------------------------------------------------------- small cells
-def suppress(counts: Sequence[int], *, total_known: bool = True) -> list[str | None]:
-    """Which counts may be shown: ``None`` for a shown count, else the text to show instead.
-
-    Cells of 1-4 are suppressed. When the cells add up to a published total and exactly one is
-    suppressed, the smallest other non-zero cell is suppressed as well, so that no hidden
-    figure can be worked out by subtraction.
-    """
-    out: list[str | None] = [FEWER if 0 < c < MIN_CELL else None for c in counts]
-    if total_known and sum(1 for x in out if x) == 1:
-        others = [(c, i) for i, c in enumerate(counts) if out[i] is None and c > 0]
-        if others:
-            out[min(others)[1]] = HIDDEN
-    return out
-
-
 # ------------------------------------------------------------------------------- attribution
 def _type_phrase(value: str) -> str:
     if not value or value.lower() == "other":
@@ -114,7 +94,9 @@ def _region_phrase(value: str) -> str:
     short = re.sub(r"\s*\(.*?\)", "", value).strip()
     if "national" in value.lower():
         return f"working across {short}" if short else "working nationally"
-    return f"in the {short}" if short.lower().startswith(("north", "south", "east", "west")) else f"in {short}"
+    if short.lower() in ("north", "south", "midlands", "east", "west"):
+        return f"in the {short}"
+    return f"in the {short}" if short.lower().startswith(("north ", "south ", "east ", "west ")) else f"in {short}"
 
 
 class Attributor:
@@ -133,11 +115,15 @@ class Attributor:
                 self.combos[combo] += 1
 
     def _parts(self, r: Respondent) -> dict[str, str]:
-        return {"type": first_value(r, self.type_field), "region": first_value(r, self.region_field),
-                "size": first_value(r, self.size_field)}
+        region = first_value(r, self.region_field)
+        area = self.region_field.group_of(region) if self.region_field and region else ""
+        return {"type": first_value(r, self.type_field), "region": region,
+                "area": area if area != region else "", "size": first_value(r, self.size_field)}
 
-    _ORDER = (("type", "region", "size"), ("type", "region"), ("type", "size"), ("region", "size"),
-              ("type",), ("region",), ("size",))
+    # most specific first; a region too small to name may be named by its wider area
+    _ORDER = (("type", "region", "size"), ("type", "area", "size"), ("type", "region"), ("type", "area"),
+              ("type", "size"), ("region", "size"), ("area", "size"), ("type",), ("region",), ("area",),
+              ("size",))
 
     def _combos(self, r: Respondent):
         parts = self._parts(r)
@@ -152,7 +138,7 @@ class Attributor:
             if name:
                 return redact(name)
         for combo in self._combos(r):
-            if self.combos[combo] >= MIN_CELL:
+            if self.combos[combo] >= MIN_COUNT:
                 return _phrase(dict(combo))
         return "Anonymous respondent"
 
@@ -167,10 +153,11 @@ def _pick(fields: list[ProfileField], words: tuple[str, ...]) -> ProfileField | 
 def _phrase(parts: dict[str, str]) -> str:
     noun = _type_phrase(parts.get("type", ""))
     out = f"{_article(noun)} {noun}"
-    if parts.get("region"):
-        out += f" {_region_phrase(parts['region'])}"
+    place = parts.get("region") or parts.get("area")
+    if place:
+        out += f" {_region_phrase(place)}"
     if parts.get("size"):
-        out += f", annual income {parts['size'][:1].lower() + parts['size'][1:]}"
+        out += f", income {parts['size'][:1].lower() + parts['size'][1:]}"
     return out
 
 
@@ -234,41 +221,7 @@ def shorten(text: str, max_words: int) -> str:
     return cut.rstrip(",;:") + " […]"
 
 
-# ------------------------------------------------------------------------------- choosing quotes
-_MARKER = re.compile(r"\[[^\[\]]*\bremoved\]|\[\u2026\]")
-
-
-def content_words(text: str) -> list[str]:
-    """The words of a quote that are its own: not "[... removed]" placeholders or the "[…]" of a cut."""
-    return [w for w in _MARKER.sub(" ", text).split() if any(c.isalnum() for c in w)]
-
-
-def _norm(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() else " " for c in _MARKER.sub(" ", text.lower())).split())
-
-
-class QuoteChooser:
-    """Decides whether a quote may be shown next to those already chosen for a question.
-
-    A quote is refused when redaction left it with fewer than :data:`MIN_QUOTE_WORDS` words of its
-    own, when its text (ignoring case, punctuation and placeholders) is one already shown, or when
-    it starts with the same sentence as one already shown: organisations that pasted the same text
-    into several answers, or whose answers share an opening, are quoted once per question.
-    """
-
-    def __init__(self) -> None:
-        self.texts: set[str] = set()
-        self.openings: set[str] = set()
-
-    def take(self, text: str) -> bool:
-        if len(content_words(text)) < MIN_QUOTE_WORDS:
-            return False
-        norm = _norm(text)
-        sentences = (_norm(x) for line in text.split("\n") for x in _SENTENCE.split(line))
-        first = next((x for x in sentences if x), "")
-        if norm in self.texts or (first and first in self.openings):
-            return False
-        self.texts.add(norm)
-        if first:
-            self.openings.add(first)
-        return True
+def clean_label(text: str) -> str:
+    """A theme label as the report prints it: one clean line, contact details redacted, first
+    letter capitalised."""
+    return cap_first(" ".join(redact(clean(text)).split())) or "Unlabelled theme"

@@ -21,6 +21,7 @@ from consult.store.errors import (
     StoreFull,
     StoreReadOnly,
 )
+from consult.store.quotes import QuotesMixin
 from consult.store.responses import Respondent, ResponsesMixin, normalise_code
 
 DEFAULT_DB = "responses.db"
@@ -33,5 +34,5 @@ def default_db_path() -> Path:
     return Path(os.environ.get("CONSULT_DB") or DEFAULT_DB)
 
 
-class Store(ResponsesMixin, AnalysesMixin, CurationMixin, Database):
+class Store(ResponsesMixin, AnalysesMixin, CurationMixin, QuotesMixin, Database):
     """A consult database: every read and write the app, the analysis and the report need."""

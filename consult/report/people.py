@@ -1,0 +1,93 @@
+"""Who responded, and who raised each theme: counts by profile field, grouped and suppressed by
+the one small-number rule (:mod:`consult.report.disclosure`)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from consult.questions import Bank, ProfileField
+from consult.report import disclosure as dc
+from consult.report.model import Table
+from consult.report.privacy import values
+from consult.store import Respondent
+
+NOT_STATED = "Not stated"
+
+
+def title_of(f: ProfileField) -> str:
+    """'Where does it mainly work?' -> 'Where it mainly works' is too clever: keep the bank's
+    text, without a trailing bracket or question mark."""
+    return re.sub(r"\s*\(.*?\)\s*$", "", f.text).rstrip("?").strip()
+
+
+def category(r: Respondent, f: ProfileField) -> list[str]:
+    """The categories ``r`` is counted in for field ``f``, after the bank's grouping."""
+    vals = values(r.profile.get(f.id))
+    if not vals:
+        return [NOT_STATED]
+    vals = vals if f.kind == "multi" else vals[:1]
+    return list(dict.fromkeys(dc.group(f, v if v in f.options else "Other") for v in vals))
+
+
+def profile_fields(bank: Bank) -> list[ProfileField]:
+    return [f for f in bank.profile if not f.personal and not f.role and f.kind in ("choice", "multi")]
+
+
+def profile_table(f: ProfileField, people: list[Respondent]) -> tuple[Table | None, str]:
+    """How many counted organisations are in each category of ``f``; ``None`` and a line saying
+    why when every figure would be hidden."""
+    counts: Counter = Counter()
+    for r in people:
+        counts.update(category(r, f))
+    order = [o for o in f.grouped_options if counts[o]] + [
+        k for k in ("Other", NOT_STATED) if k not in f.grouped_options and counts[k]]
+    figures = [counts[o] for o in order]
+    title = title_of(f)
+    if dc.all_hidden(figures):
+        return None, f"{title}: left out, as every figure would be {dc.FEWER}."
+    hidden = dc.suppress(figures, total_known=f.kind != "multi")
+    total = len(people)
+    rows = [[label, h or dc.count(n), dc.DASH if h else dc.pct(dc_share(n, total))]
+            for label, n, h in zip(order, figures, hidden, strict=True)]
+    notes = []
+    if f.kind == "multi":
+        notes.append("Organisations could choose several, so the figures add up to more than the "
+                     "number of responses.")
+    if f.groups:
+        notes.append("Counted in wider areas: " + "; ".join(
+            f"{name} ({', '.join(members)})" for name, members in f.groups) + ".")
+    return Table(caption=title, header=["", "Organisations", "Share"], rows=rows, notes=notes), ""
+
+
+def dc_share(n: int, total: int) -> float:
+    return n / total if total else 0.0
+
+
+def breakdown_fields(bank: Bank) -> list[ProfileField]:
+    return [f for f in bank.breakdown_fields if f.kind == "choice" and not f.personal]
+
+
+def breakdown(f: ProfileField, themes: list[tuple[str, set[str]]], answered: set[str],
+              by_id: dict[str, Respondent]) -> Table | None:
+    """Themes (rows) by the categories of ``f`` (columns): how many of each category's answering
+    organisations raised each theme. Categories with fewer than MIN_COUNT answering are left
+    out; ``None`` when fewer than two categories remain or every cell would be hidden."""
+    members: dict[str, set[str]] = {}
+    for rid in answered:
+        for c in category(by_id[rid], f):
+            members.setdefault(c, set()).add(rid)
+    order = [c for c in list(f.grouped_options) + ["Other", NOT_STATED] if c in members]
+    kept = [c for c in order if len(members[c]) >= dc.MIN_COUNT]
+    if len(kept) < 2:
+        return None
+    grid = [[len(ids & members[c]) for c in kept] for _, ids in themes]
+    if dc.all_hidden([n for row in grid for n in row]):
+        return None
+    rows = [[label] + [dc.count_share(n, n / len(members[c])) for n, c in zip(row, kept, strict=True)]
+            for (label, _), row in zip(themes, grid, strict=True)]
+    rows.append(["Answered"] + [dc.count(len(members[c])) for c in kept])
+    notes = []
+    if len(kept) < len(order):
+        notes.append(f"Groups with {dc.FEWER} organisations answering are left out.")
+    return Table(caption=f"By {title_of(f).lower()}", header=["Theme"] + kept, rows=rows, notes=notes)
