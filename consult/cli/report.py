@@ -29,13 +29,16 @@ def report(db_path, bank_path, out: Path, fmt: str | None, include_drafts: bool,
     Uses the latest analysis run; if there is none yet, runs `consult analyse` first. Quotes
     respect each response's consent, and contact details are removed from them.
     """
-    from consult.report import build_report, format_for, write_report
+    from consult.report import FileExists, build_report, format_for, made_by_consult, write_report
 
     fmt = fmt or format_for(out)
     if fmt is None:
         raise UsageProblem(f"cannot tell the format of {out.name}: use a .html, .md, .docx or .pdf name, "
                            "or --format")
     writable(out)
+    if (out.exists() or out.is_symlink()) and (out.is_symlink() or not made_by_consult(out)):
+        raise UsageProblem(f"{out} already exists and is not a report consult wrote: consult never writes "
+                           "over it; choose a new name")
     bank = open_bank(bank_path)
     store = open_store(db_path, bank, create=False)
     run = store.latest_run(bank.id)
@@ -49,6 +52,8 @@ def report(db_path, bank_path, out: Path, fmt: str | None, include_drafts: bool,
     data = build_report(store, bank, include_drafts=include_drafts)
     try:
         write_report(data, out, fmt)
+    except FileExists as exc:
+        raise UsageProblem(str(exc)) from None
     except OSError as exc:
         raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
     if not quiet:

@@ -8,11 +8,9 @@ from the HTML). Consent and redaction are :mod:`consult.report.privacy`; the sma
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from pathlib import Path
 
+from consult.files import FileExists, write_private_atomic
 from consult.report.build import build_report
 from consult.report.docx import render_docx
 from consult.report.html import render_html
@@ -21,7 +19,6 @@ from consult.report.model import Report
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
            ".docx": "docx", ".pdf": "pdf"}
-PRIVATE_MODE = 0o600  # a report quotes members: readable by its owner only
 
 
 def render(report: Report, fmt: str) -> bytes:
@@ -42,23 +39,32 @@ def format_for(path: Path) -> str | None:
     return FORMATS.get(path.suffix.lower())
 
 
-def write_report(report: Report, path: Path, fmt: str | None = None) -> None:
-    """Write the report whole or not at all, 0600: a temporary file beside ``path`` is renamed
-    over it only once complete."""
-    data = render(report, fmt or format_for(path) or "html")
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+MARK = b"Produced with consult"  # every report carries it, so consult knows a file it made
+
+
+def made_by_consult(path: Path) -> bool:
+    """True when ``path`` is a report consult wrote (so writing it again replaces only our own)."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
+        if path.suffix.lower() == ".docx":
+            from docx import Document
+            return Document(str(path)).core_properties.comments == MARK.decode()
+        with path.open("rb") as handle:
+            data = handle.read(50_000_000)
+        return MARK in data or MARK.hex().encode() in data.lower()  # a PDF's identifier is hex
+    except Exception:  # unreadable or not what its name says: not ours
+        return False
+
+
+def write_report(report: Report, path: Path, fmt: str | None = None) -> None:
+    """Write the report whole or not at all, readable by its owner only; an existing file is
+    replaced only if it is a report consult made (:class:`consult.files.FileExists` otherwise)."""
+    data = render(report, fmt or format_for(path) or "html")
+    exists = path.exists() or path.is_symlink()
+    if exists and (path.is_symlink() or not made_by_consult(path)):
+        raise FileExists(f"{path} already exists and is not a report consult wrote: consult never "
+                         "writes over it; choose a new name")
+    write_private_atomic(path, data, overwrite=exists)
 
 
 __all__ = ["Report", "build_report", "render", "render_html", "render_markdown", "render_docx",
-           "write_report", "format_for", "FORMATS"]
+           "write_report", "format_for", "FORMATS", "FileExists", "made_by_consult"]

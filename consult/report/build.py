@@ -24,7 +24,7 @@ from consult.store import Respondent, Store
 from consult.text import clean, redact
 
 MAIN_THEMES = 4  # broad themes shown in the body per question; the rest are in the appendix
-QUOTES = ((0, 1),)  # quotes per question, by how many answered: one keeps the body to 10-12 pages
+QUOTES = ((0, 1),)  # quotes per question besides staff key quotes: one keeps the body to 10-12 pages
 GENERATED = "Answers in this theme most often mention "  # a word list, never printed as a description
 
 
@@ -137,6 +137,12 @@ def _question(ctx: Context, q: Question, number: int, answers: dict[str, str],
         tv = _theme(ctx, q, t, coding, answers)
         tv.children = [_theme(ctx, q, c, coding, answers) for c in children[t.id] if not dc.is_small(c.count)]
         view.themes.append(tv)
+    # every theme shown with a staff key quote gives it; then members' words up to QUOTES
+    for t in shown:
+        if any((rid, q.id) in ctx.key_quotes for rid in t.respondents if rid in ctx.quotable):
+            quote = _quote_for(ctx, q, t, answers)
+            if quote is not None:
+                view.quotes.append(quote)
     wanted = next(n for least, n in QUOTES if coding.population >= least)
     for t in shown:
         if len(view.quotes) >= wanted:

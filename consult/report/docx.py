@@ -67,6 +67,7 @@ def render_docx(r: Report) -> bytes:
     doc = Document()
     doc.core_properties.title = _t(r.title)
     doc.core_properties.author = _t(r.publisher)
+    doc.core_properties.comments = "Produced with consult"
     if r.series:
         _para(doc, r.series, muted=True)
     doc.add_heading(_t(r.title), level=0)
