@@ -5,7 +5,8 @@
 Builds the database through the Store's bulk path (``Store.bulk_insert``) with a saved analysis
 run, then measures: opening the browser headless until the overview is mounted and filled; the
 first page of one question's answers (store call, and the By-question screen mounted); and the
-median of 20 searches (store call: FTS5 match, counts per question, first 200 rows, highlights).
+median of 20 searches (store call: FTS5 match, counts per question, first 200 rows, highlights),
+and of 10 exact searches (words in quotes: FTS5 candidates kept only with the words themselves).
 Prints the figures as Markdown for the "Browse" section of benchmarks/README.md.
 """
 
@@ -31,6 +32,9 @@ QUERIES = ["funding", "payment by results", "local commissioning", "prime provid
            "housing support", "smaller charity", "tender", "police compact", "resettlement",
            "women", "risk", "evidence outcomes", "drugs alcohol", "train*", "court sentence",
            "budget cuts", "young adults", "referral", "restorative justice"]
+# Quoted: exact words, FTS5 (porter) candidates filtered in Python for the words themselves.
+EXACT_QUERIES = ['"funding"', '"payment by results"', '"local" commissioning', '"volunteers"', '"women"',
+                 '"prime provider"', '"risk"', '"housing" support', '"court sentence"', '"tender"']
 
 
 def sentence(rng: random.Random) -> str:
@@ -134,6 +138,11 @@ def main() -> None:
         store.search_answers(bank.id, q, user="bench", limit=200, org_field="org_name",
                              filters=Filters(profile={"region": "London"}, unread_by="bench"))
         filtered.append(time.perf_counter() - t)
+    exact = []
+    for q in EXACT_QUERIES:
+        t = time.perf_counter()
+        store.search_answers(bank.id, q, user="bench", limit=200, org_field="org_name")
+        exact.append(time.perf_counter() - t)
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     print(f"| answers in the database | {n:,} (built in {build_s:.1f} s) |")
     print(f"| overview open (headless, until mounted and filled) | {ms(overview_s)} (SQL alone {ms(overview_sql)}) |")
@@ -141,6 +150,8 @@ def main() -> None:
     print(f"| By-question screen, key press to first page shown | {ms(question_s)} |")
     print(f"| search, median of {len(times)} queries (max) | {ms(statistics.median(times))} ({ms(max(times))}) |")
     print(f"| search + region + unread filters, median (max) | {ms(statistics.median(filtered))} ({ms(max(filtered))}) |")
+    print(f"| exact (quoted) search, median of {len(exact)} queries (max) | {ms(statistics.median(exact))} "
+          f"({ms(max(exact))}) |")
     if args.keep or args.db:
         print(f"database: {path}")
 

@@ -172,7 +172,7 @@ def test_fts_query_never_errors(store, bank, run_id, typed):
 
 
 def test_fts_query_quotes_terms():
-    assert fts_query('fund* "risk" -x') == '"fund"* """risk""" "-x"'
+    assert fts_query('fund* "risk" -x') == '"-x" "fund"* "risk"'
     assert fts_query("  ( - ") == ""
 
 

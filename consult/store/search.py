@@ -1,61 +1,33 @@
 """Read-side queries for the staff browser: overview counts, pages of answers, full-text search.
 
 Everything here aggregates in SQL and returns small pages, so that a database of 100,000 answers
-opens and scrolls quickly: nothing loads a whole question's answers. User search text is never
-passed to FTS5 as query syntax: :func:`fts_query` quotes every term.
+opens and scrolls quickly: nothing loads a whole question's answers. What a search query means
+(stems, prefixes, exact phrases in quotes) lives in :mod:`consult.store.search_query`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from consult.store.search_query import (
+    EXACT_FUNCTION,
+    HL_CLOSE,
+    HL_OPEN,
+    exact_match,
+    exact_spans,
+    fts_query,
+    merge_spans,
+    parse,
+    split_highlight,
+)
 from consult.text import word_count
 
-# Markers FTS5 highlight() puts around matches. Both are C0 controls, which consult.text.clean()
-# removes from displayed text anyway; an answer that itself holds one is shown without highlights.
-HL_OPEN, HL_CLOSE = "\x02", "\x03"
+__all__ = ["STATUSES", "AnswerRow", "Filters", "Overview", "RespondentRow", "SearchMixin", "fair_shares",
+           "fts_query", "split_highlight"]
 
 STATUSES = ("submitted", "draft", "excluded", "all")
-
-
-def fts_query(text: str) -> str:
-    """An FTS5 query that matches every word the user typed, whatever characters they typed.
-
-    Each whitespace-separated term is wrapped in double quotes (inner quotes doubled), so ``"``,
-    ``-``, ``(``, ``*``, ``NEAR`` or ``AND`` are plain text. A trailing ``*`` on a term is kept
-    as a prefix search. Returns ``""`` when nothing searchable is left.
-    """
-    terms = []
-    for raw in text.split():
-        prefix = raw.endswith("*") and len(raw.rstrip("*")) > 0
-        term = raw.rstrip("*") if prefix else raw
-        # Terms with no letter or digit match nothing and only confuse the tokenizer.
-        if not re.search(r"\w", term):
-            continue
-        terms.append('"' + term.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms)
-
-
-def split_highlight(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    """Plain text and ``(start, end)`` spans from text carrying highlight markers."""
-    plain: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    start = None
-    for chunk in re.split(f"([{HL_OPEN}{HL_CLOSE}])", marked):
-        if chunk == HL_OPEN:
-            start = pos
-        elif chunk == HL_CLOSE:
-            if start is not None and pos > start:
-                spans.append((start, pos))
-            start = None
-        else:
-            plain.append(chunk)
-            pos += len(chunk)
-    return "".join(plain), spans
 
 
 def fair_shares(counts: dict[str, int], limit: int, cap: int | None = None) -> dict[str, int]:
@@ -295,7 +267,8 @@ class SearchMixin:
         question rows come in answer id order; ``after_id`` (with ``question_id``) continues
         after the last row of a page. With empty ``text`` the filters alone select.
         """
-        query = fts_query(text)
+        parsed = parse(text)
+        query = parsed.fts()
         run_id = self._latest_run_id(consultation_id)
         params = {"cid": consultation_id, "run_id": run_id, "user": user, "q": query,
                   "org_path": _json_path(org_field or ""), "limit": limit, "after": after_id}
@@ -307,6 +280,11 @@ class SearchMixin:
             source = ("answers_fts JOIN answers a ON a.id = answers_fts.rowid"
                       " JOIN respondents r ON r.id = a.respondent_id")
             where = " AND answers_fts MATCH :q" + where
+            if parsed.exact:
+                # Quoted words: FTS5 (porter) found them and their stem variants; keep the exact ones.
+                self.conn.create_function(EXACT_FUNCTION, 2, exact_match, deterministic=True)
+                params["exact"] = parsed.exact
+                where += f" AND {EXACT_FUNCTION}(a.text, :exact)"
         else:
             source = "answers a JOIN respondents r ON r.id = a.respondent_id"
         base = f" FROM {source} WHERE r.consultation_id = :cid AND a.text != ''{where}"
@@ -338,13 +316,21 @@ class SearchMixin:
                 f" ORDER BY {key} LIMIT :left", {**params, "one": qid, "left": take})
         found = self._answer_rows(rows, self._theme_labels(run_id))
         if query and found:
-            marked = self._highlights(query, found)
-            for row in found:
-                if row.answer_id in marked and HL_OPEN not in row.text and HL_CLOSE not in row.text:
-                    plain, spans = split_highlight(marked[row.answer_id])
-                    if plain == row.text:
-                        row.spans = spans
+            self._mark_spans(parsed, found)
         return found, counts
+
+    def _mark_spans(self, parsed, rows: list[AnswerRow]) -> None:
+        """Set each row's ``spans``: FTS5's highlights of the stemmed words and prefixes, and
+        the exact phrases found in Python (FTS5 would also mark their stem variants)."""
+        words = parsed.fts(phrases=False)
+        marked = self._highlights(words, rows) if words else {}
+        for row in rows:
+            spans = exact_spans(row.text, parsed.exact) if parsed.exact else []
+            if row.answer_id in marked and HL_OPEN not in row.text and HL_CLOSE not in row.text:
+                plain, found = split_highlight(marked[row.answer_id])
+                if plain == row.text:
+                    spans += found
+            row.spans = merge_spans(spans)
 
     def _highlights(self, query: str, rows: list[AnswerRow]) -> dict[int, str]:
         """FTS5 ``highlight()`` of the given rows, by answer id.

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Select
+from textual.widgets import Select, Static
 
 from consult.store.curation import CurationError
 from consult.store.search import AnswerRow
@@ -198,6 +198,12 @@ class QuestionPicker:
             self.question_id = questions[0].id
         return Select([(Text(self.app.question_label(q.id, 150)), q.id) for q in questions],
                       value=self.question_id, allow_blank=False, id=self.QUESTION_SELECT, compact=True)
+
+    def question_caption(self) -> Static:
+        """A visible name for the picker beside it, with its keys: ``[`` and ``]`` step."""
+        caption = Static(Text("Question [ ]", style="bold"), classes="question-caption")
+        caption.tooltip = "Choose the question here (Enter or click), or step with [ and ]"
+        return caption
 
     def step_question(self, delta: int) -> None:
         ids = [q.id for q in self.app.free_questions]

@@ -15,15 +15,18 @@ from consult.text import plural
 from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
 from consult.tui.browse.dialogs import dialog_binding, typing_in_a_field
 from consult.tui.browse.widgets import (
+    MARKS,
     FilterBar,
     PagedTable,
     ReadingPane,
+    flexible_width,
     marks,
     organisation_cell,
     safe_line,
 )
 
 PAGE = 100
+WIDE = 120  # the app's "-wide" breakpoint: the reading pane moves beside the list
 END_PAGE = 2000  # End loads every answer left, in pages this big
 
 
@@ -56,18 +59,28 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
         app = self.app
         yield Header(show_clock=False)
         with Horizontal(id="question-top"):
+            yield self.question_caption()
             yield self.question_select()
             yield Static(id="question-count")
         yield FilterBar(app.bank.breakdown_fields, app.store.theme_labels(app.bank.id, self.question_id))
         with Horizontal(id="question-main"):
             table = PagedTable(id="question-table", cursor_type="row", zebra_stripes=True)
-            table.add_column("Organisation", key="org", width=26)
+            org, theme = self.column_widths()
+            table.add_column("Organisation", key="org", width=org)
             table.add_column("Words", key="words", width=5)
-            table.add_column("Theme", key="theme", width=22)
+            table.add_column("Theme", key="theme", width=theme)
             table.add_column("●★⚑✗", key="marks", width=4)
             yield table
             yield ReadingPane()
         yield Footer()
+
+    def column_widths(self) -> tuple[int, int]:
+        """Organisation and theme share what the screen's width leaves (the table is 3/5 of it
+        from 120 columns, beside the reading pane)."""
+        width = self.app.size.width
+        table = width * 3 // 5 if width >= WIDE else width
+        flexible = flexible_width(table - 1, (5, MARKS), minimum=30)  # 1: the focus bar
+        return flexible * 11 // 20, flexible - flexible * 11 // 20
 
     def on_mount(self) -> None:
         self.reload()
@@ -111,7 +124,7 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
     def cells(self, row: AnswerRow) -> list[Text]:
         return [organisation_cell(row),
                 Text(str(row.words), justify="right"),
-                safe_line(row.theme or "—", 30, style="" if row.theme else "dim"),
+                safe_line(row.theme or "—", 80, style="" if row.theme else "dim"),
                 marks(row)]
 
     @on(PagedTable.NeedMore)

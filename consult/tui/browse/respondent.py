@@ -1,4 +1,5 @@
-"""By respondent: one response whole: profile, consent, status and every answer in paper order."""
+"""By respondent: one response whole: its status, every answer in paper order, then its profile
+and consent (the answers are what staff open a response to read)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from consult.tui.browse.dialogs import InputModal, dialog_binding, typing_in_a_f
 from consult.tui.browse.widgets import (
     PagedTable,
     cursor_key,
+    flexible_width,
     organisation,
     safe,
     safe_line,
@@ -50,13 +52,20 @@ class RespondentScreen(Screen):
             yield Static(id="respondent-count")
         with Vertical(id="respondent-main"):
             table = PagedTable(id="respondent-table", cursor_type="row", zebra_stripes=True)
-            table.add_column("Organisation", key="org", width=28)
+            table.add_column("Organisation", key="org", width=self.org_width())
             table.add_column("Status", key="status", width=9)
             table.add_column("Answers", key="answers", width=7)
             table.add_column("Updated", key="updated", width=17)
             yield table
             yield VerticalScroll(Static(id="respondent-body"), id="respondent-detail")
         yield Footer()
+
+    def org_width(self) -> int:
+        """The organisation column takes what the list's width leaves (2/5 of the screen from
+        120 columns, beside the response)."""
+        width = self.app.size.width
+        table = width * 2 // 5 if width >= 120 else width
+        return flexible_width(table - 1, (9, 7, 17), minimum=16)  # 1: the focus bar
 
     def on_mount(self) -> None:
         self.query_one("#respondent-find", Input).cursor_blink = False
@@ -170,11 +179,22 @@ class RespondentScreen(Screen):
                     style="dim")
         if person.submitted_at:
             text.append(f"\nsubmitted {app.relative(person.submitted_at)}", style="dim")
+        if getattr(person, "amended", False):  # Respondent.amended: the store's contract 4
+            text.append("\nAMENDED, NOT RE-SUBMITTED", style="bold")
+            text.append(": edited since it was submitted; counts and the report use the submitted answers")
         if exclusion:
             text.append("\nEXCLUDED", style="bold red")
             text.append(f" by {clean(exclusion['by'])}, {app.relative(exclusion['at'])}: ")
             text.append_text(safe_line(exclusion["reason"], 200))
-        text.append("\n\nProfile\n", style="bold underline")
+        answers = app.store.answers(rid)
+        text.append(f"\n\nAnswers ({len(answers)})\n", style="bold underline")
+        for n, q in enumerate(app.bank.questions, start=1):
+            if q.id not in answers:
+                continue
+            text.append(f"\nQ{n}. {q.text}\n", style="bold")
+            text.append_text(safe(answers[q.id]))
+            text.append("\n")
+        text.append("\nProfile\n", style="bold underline")
         for f in app.bank.profile:
             value = person.profile.get(f.id)
             if value in (None, "", []):
@@ -187,14 +207,6 @@ class RespondentScreen(Screen):
             given = bool(person.consent.get(c.id))
             text.append("✓ " if given else "✗ ", style="green" if given else "red")
             text.append(f"{c.text}\n")
-        answers = app.store.answers(rid)
-        text.append(f"\nAnswers ({len(answers)})\n", style="bold underline")
-        for n, q in enumerate(app.bank.questions, start=1):
-            if q.id not in answers:
-                continue
-            text.append(f"\nQ{n}. {q.text}\n", style="bold")
-            text.append_text(safe(answers[q.id]))
-            text.append("\n")
         body.update(text)
         self.query_one("#respondent-detail").scroll_home(animate=False)
 

@@ -1,7 +1,8 @@
 """Search: full-text search over every answer (SQLite FTS5), grouped by question, with filters.
 
-The query is typed as plain words; the store quotes each one, so no character typed is ever
-FTS5 syntax. A trailing ``*`` searches a prefix. Matches are highlighted with Text spans.
+The query is typed as plain words, which match by stem; ``"words in quotes"`` match exactly and
+a trailing ``*`` searches a prefix (see consult.store.search_query). The line under the box says
+how the query matched, with the word forms it found. Matches are highlighted with Text spans.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from consult.store.search import AnswerRow, fts_query
-from consult.text import plural
+from consult.store.search import AnswerRow
+from consult.store.search_query import describe, matched_forms, parse
+from consult.text import clean, plural
 from consult.tui.browse.actions import AnswerActions
 from consult.tui.browse.widgets import (
     FilterBar,
@@ -57,11 +59,12 @@ class SearchScreen(AnswerActions, Screen):
         self.snippet_width = 70
         self.counts: dict[str, int] = {}
         self.last_id = 0  # the last answer id shown, when one question is chosen
+        self.how = ""  # how the query matched, said under the counts
 
     def compose(self) -> ComposeResult:
         app = self.app
         yield Header(show_clock=False)
-        yield Input(self.initial, placeholder="Search answers: words, or prefix*  (Enter searches now)",
+        yield Input(self.initial, placeholder='Search: words (by stem), "exact words", prefix*  (Enter searches now)',
                     id="search-query", compact=True)
         questions = [(Text(app.question_label(q.id, 60), no_wrap=True, overflow="ellipsis"), q.id)
                      for q in app.free_questions]
@@ -117,7 +120,9 @@ class SearchScreen(AnswerActions, Screen):
         self.rows.clear()
         self.counts = {}
         self.last_id = 0
-        if not fts_query(text) and not filters.active and question_id is None:
+        parsed = parse(text)
+        self.how = ""
+        if parsed.empty and not filters.active and question_id is None:
             status.update(Text("Type to search every answer; filters narrow the results.", style="dim"))
             self.query_one(ReadingPane).show(None)
             return
@@ -125,6 +130,8 @@ class SearchScreen(AnswerActions, Screen):
                                                  question_id=question_id, limit=PAGE if question_id else LIMIT,
                                                  org_field=app.org_field)
         self.counts = counts
+        if not parsed.empty:
+            self.how = describe(parsed, matched_forms(found, parsed))
         self.show_status(len(found))
         self.snippet_width = max(30, (results.size.width or 80) - 8)
         results.add_options(self.options(found, question_id))
@@ -146,6 +153,9 @@ class SearchScreen(AnswerActions, Screen):
             line = Text(f"{plural(total, 'answer')} in {plural(len(self.counts), 'question')}")
             if total > shown:
                 line.append("; Enter on \"… more\" shows the rest", style="dim")
+        if self.how:
+            line.append("\n")
+            line.append(clean(self.how), style="dim")
         self.query_one("#search-status", Static).update(line)
 
     def options(self, found: list[AnswerRow], question_id: str | None) -> list[Option]:

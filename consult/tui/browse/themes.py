@@ -28,9 +28,11 @@ from consult.tui.browse.dialogs import (
     typing_in_a_field,
 )
 from consult.tui.browse.widgets import (
+    MARKS,
     ListTable,
     PagedTable,
     ReadingPane,
+    flexible_width,
     marks,
     organisation_cell,
     safe_line,
@@ -76,11 +78,14 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal(id="themes-top"):
+            yield self.question_caption()
             yield self.question_select()
             yield Static(id="themes-run")
         with Horizontal():
+            left, label, org = self.column_widths()
             themes = ListTable(id="themes-table", cursor_type="row")
-            themes.add_column("Theme", key="label", width=23)
+            themes.styles.width = left
+            themes.add_column("Theme", key="label", width=label)
             themes.add_column("Size", key="size", width=6)
             themes.add_column("%", key="share", width=3)
             yield themes
@@ -88,12 +93,21 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
                 yield Static(id="theme-detail")
                 members = PagedTable(id="members-table", cursor_type="row", zebra_stripes=True)
                 members.add_column("✓", key="sel", width=1)
-                members.add_column("Organisation", key="org", width=20)
+                members.add_column("Organisation", key="org", width=org)
                 members.add_column("Words", key="words", width=5)
                 members.add_column("●★⚑✗", key="marks", width=4)
                 yield members
                 yield ReadingPane()
         yield Footer()
+
+    def column_widths(self) -> tuple[int, int, int]:
+        """The theme list's width and its names' column, and the answers' organisation column:
+        the list takes 45% of the screen (40 to 70 columns), the answers the rest."""
+        width = self.app.size.width
+        left = max(40, min(70, width * 45 // 100))
+        label = flexible_width(left - 1, (6, 3))  # 1: the focus bar
+        org = flexible_width(width - left - 1, (1, 5, MARKS))
+        return left, label, org
 
     def on_mount(self) -> None:
         self.query_one(ReadingPane).return_to = self.query_one("#members-table")
@@ -123,7 +137,7 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
         self.themes = [t for t in app.store.themes(run.id, self.question_id) if t.size > 0]
         cursor = 0
         for i, t in enumerate(self.themes):
-            label = safe_line(t.label, 40)
+            label = safe_line(t.label, 80)
             if t.kind != "theme":
                 label.stylize("italic dim")
             if t.created_by == "staff":

@@ -68,7 +68,7 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 160) -> Text:
 
 def organisation(row_org: str | None, respondent_id: str) -> Text:
     if row_org and clean(row_org).strip():
-        return safe_line(row_org, 40)
+        return safe_line(row_org, 80)
     return Text(f"anon {respondent_id[:8]}", style="italic dim")
 
 
@@ -186,6 +186,18 @@ class OpenList(OptionList):
     BINDINGS = [Binding("enter", "select", "Open", tooltip="Open the highlighted line")]
 
 
+CELL_PADDING = 2  # a DataTable cell's padding, one column each side
+SCROLLBAR = 2  # a DataTable's vertical scrollbar
+MARKS = 6  # room the ●★⚑✗ column takes: 4 cells, and terminals draw ⚑ and ✗ wider than Rich counts
+
+
+def flexible_width(total: int, fixed: tuple[int, ...], minimum: int = 12) -> int:
+    """The width left for a table's one flexible column (an organisation, a theme name) once the
+    ``fixed`` columns, the cells' padding and the scrollbar are counted: columns use the width."""
+    columns = len(fixed) + 1
+    return max(minimum, total - sum(fixed) - columns * CELL_PADDING - SCROLLBAR)
+
+
 def cursor_key(table: DataTable) -> str | None:
     """The key of the row under the cursor (screens key their rows by id), or None when empty."""
     if not table.row_count:
@@ -199,7 +211,7 @@ class ReadingPane(VerticalScroll):
 
     DEFAULT_CSS = """
     ReadingPane { border: round $primary 50%; padding: 0 1; }
-    ReadingPane:focus { border: round $accent; }
+    ReadingPane:focus { border: heavy $accent; }
     ReadingPane > .reading-head { color: $text-muted; margin-bottom: 1; }
     """
 
@@ -268,6 +280,19 @@ def marks(row: AnswerRow) -> Text:
 ANY = "__any__"
 
 
+class TickBox(Checkbox):
+    """A checkbox that reads ``[x]`` ticked and ``[ ]`` not, without relying on colour."""
+
+    BUTTON_LEFT = "["
+    BUTTON_RIGHT = "]"
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "x" if self.value else " "
+        super().watch_value()  # posts Changed
+        self.refresh()
+
+
 class FilterBar(Horizontal):
     """Organisation type, size, region, status, theme, unread-only, flagged-only."""
 
@@ -299,8 +324,8 @@ class FilterBar(Horizontal):
                      compact=True)
         yield Select([(safe_line(t, 40), t) for t in self.themes], prompt="Theme", id="filter-theme",
                      compact=True)
-        yield Checkbox("Unread only", id="filter-unread", compact=True)
-        yield Checkbox("Flagged only", id="filter-flagged", compact=True)
+        yield TickBox("Unread only", id="filter-unread", compact=True)
+        yield TickBox("Flagged only", id="filter-flagged", compact=True)
 
     def set_themes(self, themes: list[str]) -> None:
         self.themes = themes
