@@ -1,4 +1,4 @@
-"""`consult analyse` and `consult themes`: find themes in the free-text answers and show them."""
+"""`consult analyse`: find candidate themes in the free-text answers, or assign answers to the codebook."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from consult.cli import cli
@@ -20,7 +19,7 @@ from consult.cli.common import (
     open_store,
     writable,
 )
-from consult.text import clean, one_line, plural
+from consult.text import plural
 
 
 class ThemeCount(click.ParamType):
@@ -79,9 +78,12 @@ def check_questions(bank, question_ids) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, embedding, json_out,
             quiet) -> None:
-    """Group the answers to each question by theme, and store the result as a new run.
+    """Find themes in each question's answers, or assign new answers to its codebook.
 
-    Earlier runs are kept. Staff placements made in `consult browse` are honoured.
+    A question with no confirmed theme gets candidate themes (replacing earlier candidates);
+    once staff have confirmed or edited a theme, runs only assign new, edited and left-over
+    answers to the codebook and may propose new candidates. Staff edits are never undone by a
+    run. Earlier runs are kept.
     """
     if embedding == "semantic":
         from consult.semantic import SemanticUnavailable, check_available
@@ -107,73 +109,24 @@ def analyse(db_path, bank_path, question_ids, themes, seed, include_drafts, embe
         json_out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     if not quiet:
         run = store.latest_run(bank.id)
-        found = sum(1 for t in store.themes(run_id) if t.kind == "theme")
-        answered = sum(q["answered"] for q in run.summary.get("questions", {}).values())
+        facts = run.summary.get("questions", {})
+        found = sum(q["themes"] for q in facts.values() if q.get("mode") == "find")
+        answered = sum(q["answered"] for q in facts.values())
         drafts = len(store.respondents(bank.id, status="draft"))
         if not answered and drafts and not include_drafts:
             click.echo(f"No submitted answers to analyse; {plural(drafts, 'draft response')} left out "
                        "(add --include-drafts to analyse them).", err=True)
-        click.echo(f"Analysis run {run_id}: {plural(found, 'theme')} over "
-                   f"{plural(len(run.params['questions']), 'question')}."
-                   f" See them with: consult themes" + (f" --db {db_path}" if db_path else ""))
-
-
-@cli.command()
-@db_option
-@bank_option
-@click.option("--question", "question_ids", multiple=True, metavar="ID", help="Only this question.")
-@click.option("--run", "run_id", type=int, help="Run number [default: the latest].")
-def themes(db_path, bank_path, question_ids, run_id) -> None:
-    """Show the themes of the latest analysis run, question by question."""
-    bank = open_bank(bank_path)
-    check_questions(bank, question_ids)
-    store = open_store(db_path, bank, create=False)
-    if run_id is None:
-        run = store.latest_run(bank.id)
-        if run is None:
-            raise UsageProblem("no analysis run yet: run `consult analyse` first")
-    else:
-        run = next((r for r in store.runs(bank.id) if r.id == run_id), None)
-        if run is None:
-            raise UsageProblem(f"no analysis run {run_id}")
-    console = Console(highlight=False)
-    chosen = run.params.get("themes", "auto")
-    console.print(Text(f"Run {run.id}, {run.created_at}; themes: {chosen}, seed {run.params.get('seed', 0)}",
-                       style="dim"))
-    summary = run.summary.get("questions", {})
-    for question in bank.questions:
-        if question_ids and question.id not in question_ids or question.id not in summary:
-            continue
-        facts = summary[question.id]
-        title = Text(f"{question.id}: {question.text}")
-        if not facts["answered"]:
-            console.print(title, Text("  nobody answered", style="dim"))
-            continue
-        table = Table(title=title, title_justify="left", expand=True, show_lines=False)
-        table.add_column("Theme", ratio=3)
-        table.add_column("Size", justify="right")
-        table.add_column("Share", justify="right")
-        table.add_column("Top terms", ratio=3)
-        table.add_column("Representative answer", ratio=5)
-        for theme in store.themes(run.id, question.id):
-            members = store.theme_members(theme.id, primary_only=True)
-            # With too few answers for themes, every answer is listed: there are at most four.
-            shown = members if facts.get("too_few") else members[:1]
-            quotes = Text("\n").join(Text(one_line(m.text, 120), style="italic") for m in shown)
-            style = "" if theme.kind == "theme" else "dim"
-            table.add_row(Text(clean(theme.label), style=style or "bold"), str(theme.size),
-                          f"{theme.share:.0%}", Text(clean(", ".join(theme.terms[:6]))), quotes)
-        console.print(table)
-        note = f"{facts['answered']} answered"
-        if facts.get("too_few"):
-            note += "; too few answers to find themes"
-        console.print(Text(note, style="dim"))
-        console.print()
-    recurring = [link for link in run.summary.get("recurring", [])
-                 if not question_ids or {link.get("question_a"), link.get("question_b")} & set(question_ids)]
-    if recurring:
-        console.print(Text("Themes that recur across questions", style="bold"))
-        for link in recurring:
-            console.print(Text(f"  {clean(str(link.get('label_a')))} ({link.get('question_a')})  ~  "
-                               f"{clean(str(link.get('label_b')))} ({link.get('question_b')})  "
-                               f"similarity {float(link.get('similarity', 0)):.2f}"))
+        for qid, q in facts.items():
+            if q.get("mode") == "assign" and q.get("coded"):
+                click.echo(f"{qid}: {plural(q['coded'], 'answer')} assigned: {q['assigned']} to themes, "
+                           f"{q['to_other']} to Other" + (f", {plural(q['proposed'], 'new candidate theme')}"
+                                                          if q["proposed"] else "") + ".")
+        assigning = sum(1 for q in facts.values() if q.get("mode") == "assign")
+        finding = len(facts) - assigning
+        done = []
+        if finding:
+            done.append(f"{plural(found, 'candidate theme')} found in {plural(finding, 'question')}")
+        if assigning:
+            done.append(f"{plural(assigning, 'question')} assigned to its codebook")
+        click.echo(f"Analysis run {run_id}: " + ("; ".join(done) or "no free-text question") + "."
+                   " See them with: consult themes" + (f" --db {db_path}" if db_path else ""))

@@ -2,7 +2,8 @@
 
 ``Store(path)`` opens (or creates) a database, applies pending migrations and offers the methods
 of each area, one module per area: responses (respondents and answers), analyses (theme runs),
-curation (staff work on responses and themes).
+curation (staff work on responses and themes), the codebook (themes staff own, their
+codings, edits and undo).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import os
 from pathlib import Path
 
 from consult.store.analyses import AnalysesMixin, Member, Run, ThemeRow
-from consult.store.curation import CurationMixin
+from consult.store.codebook import CodebookMixin, CodebookTheme, Proposal
+from consult.store.codebook_edits import CodebookEditsMixin
+from consult.store.codebook_undo import CodebookAction, CodebookUndoMixin, ThemeVersion
+from consult.store.curation import CurationError, CurationMixin
 from consult.store.db import Database, iso, utcnow
 from consult.store.errors import (
     SchemaError,
@@ -26,7 +30,7 @@ from consult.store.responses import Respondent, ResponsesMixin, normalise_code
 
 DEFAULT_DB = "responses.db"
 
-__all__ = ["Store", "StoreError", "StoreBusy", "StoreFull", "StoreReadOnly", "StoreDamaged", "SchemaError", "Respondent", "Run", "ThemeRow", "Member", "default_db_path", "iso", "utcnow", "normalise_code"]
+__all__ = ["Store", "StoreError", "StoreBusy", "StoreFull", "StoreReadOnly", "StoreDamaged", "SchemaError", "CurationError", "CodebookTheme", "CodebookAction", "ThemeVersion", "Proposal", "Respondent", "Run", "ThemeRow", "Member", "default_db_path", "iso", "utcnow", "normalise_code"]
 
 
 def default_db_path() -> Path:
@@ -34,5 +38,6 @@ def default_db_path() -> Path:
     return Path(os.environ.get("CONSULT_DB") or DEFAULT_DB)
 
 
-class Store(ResponsesMixin, AnalysesMixin, CurationMixin, QuotesMixin, Database):
+class Store(ResponsesMixin, AnalysesMixin, CodebookEditsMixin, CodebookUndoMixin, CodebookMixin, CurationMixin,
+            QuotesMixin, Database):
     """A consult database: every read and write the app, the analysis and the report need."""
