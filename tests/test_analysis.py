@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from consult.analysis import (
+    CONFIG,
     Embedder,
     analyse_texts,
     is_non_answer,
@@ -405,31 +407,84 @@ def _hierarchical(n: int, n_broad: int, n_fine: int, seed: int = 0) -> tuple[lis
     return texts, truth
 
 
+# Made-up words mean nothing to the static word vectors distilled from a language model (their
+# word pieces give arbitrary vectors), so planted-word tests measure the criterion on the
+# answers' own vectors.
+PLANTED = dataclasses.replace(CONFIG, static_vectors=False)
+
+
 def test_auto_looks_inside_a_dominant_coarse_split():
     # 4 broad topics x 6 sub-topics: the 4-way split is the most stable partition, but each
     # broad topic is itself clearly divisible, so "auto" must not stop at 4.
     texts, truth = _hierarchical(1200, 4, 6)
-    qa = analyse_texts(texts, themes="auto", seed=0)
+    qa = analyse_texts(texts, themes="auto", seed=0, config=PLANTED)
     assert 16 <= qa.k_chosen <= 30
     assert len(qa.themes) >= 12
     assert "sub-themes" in qa.k_criterion
     assert purity(qa, truth) > 0.8
+    # two levels: the 4 broad topics, each made of its own fine themes
+    assert len(qa.broad) == 4
+    assert sorted(c for b in qa.broad for c in b.children) == list(range(len(qa.themes)))
+    for b in qa.broad:
+        tops = [truth[i].split(".")[0] for c in b.children for i in qa.themes[c].members]
+        assert max(tops.count(x) for x in set(tops)) / len(tops) > 0.9
+        assert b.label and b.terms
 
 
 def test_auto_keeps_three_clear_topics_without_sub_structure():
     # 3 planted topics among common words, no structure inside: sub-splits are no more
-    # reproducible than those of a structureless cloud, so "auto" stays at 3.
+    # reproducible than those of a structureless cloud, so "auto" stays at 3, one level.
     texts, truth = _hierarchical(600, 3, 1, seed=1)
-    qa = analyse_texts(texts, themes="auto", seed=0)
+    qa = analyse_texts(texts, themes="auto", seed=0, config=PLANTED)
     assert qa.k_chosen == 3
     assert len(qa.themes) == 3
+    assert qa.broad == []
     assert purity(qa, truth) > 0.95
 
 
-def test_configuration_is_one_frozen_record_stored_with_versions():
-    import dataclasses
+def test_a_small_question_with_two_themes_gets_two():
+    # 30 answers on two clear subjects: no rule of thumb may force 3 or 4 themes on them
+    texts = TOPICS["funding"] + TOPICS["housing"]
+    truth = ["funding"] * 15 + ["housing"] * 15
+    qa = analyse_texts(texts, themes="auto", seed=0)
+    assert len(qa.themes) == 2, qa.k_criterion
+    assert purity(qa, truth) >= 0.9
 
-    from consult.analysis import CONFIG, versions
+
+def test_many_flat_themes_are_grouped_into_broad_ones():
+    # 3 broad topics x 5 sub-topics asked for as 15 fine themes: the reader gets broad
+    # themes over them, every fine theme in exactly one
+    texts, _ = _hierarchical(1500, 3, 5, seed=2)
+    qa = analyse_texts(texts, themes=15, seed=0, config=PLANTED)
+    assert 2 <= len(qa.broad) <= 10
+    children = sorted(c for b in qa.broad for c in b.children)
+    assert children == list(range(len(qa.themes)))
+
+
+def _fingerprint(qa) -> tuple:
+    return (qa.k_chosen, qa.k_criterion, qa.other, [
+        (t.label, t.members, t.secondary, t.representatives, sorted(t.scores.items()))
+        for t in qa.themes], [(b.label, b.children) for b in qa.broad], qa.scores)
+
+
+def test_same_themes_whatever_the_number_of_threads(monkeypatch):
+    """Worker threads, OpenMP and BLAS threads: 1 or 2, the result is identical, bit for bit."""
+    from threadpoolctl import threadpool_limits
+
+    import consult.analysis.clustering as clustering
+
+    texts, _ = _hierarchical(900, 3, 4, seed=4)
+    texts += corpus()[0]
+    runs = []
+    for threads in (1, 2):
+        monkeypatch.setattr(clustering, "workers", lambda config=None, _t=threads: _t)
+        with threadpool_limits(threads):
+            runs.append(_fingerprint(analyse_texts(texts, themes="auto", seed=0)))
+    assert runs[0] == runs[1]
+
+
+def test_configuration_is_one_frozen_record_stored_with_versions():
+    from consult.analysis import versions
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         CONFIG.min_theme = 2  # type: ignore[misc]

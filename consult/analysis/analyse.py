@@ -7,11 +7,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from consult.analysis.broad import group_broad
 from consult.analysis.clustering import kmeans, min_theme_size
 from consult.analysis.config import CONFIG, AnalysisConfig
 from consult.analysis.nonanswers import is_non_answer
 from consult.analysis.numerics import quiet_numerics
-from consult.analysis.numthemes import choose_k
+from consult.analysis.numthemes import choose_broad, choose_k
 from consult.analysis.results import QuestionAnalysis
 from consult.analysis.tidy import tidy
 from consult.analysis.vectors import Embedder
@@ -107,13 +108,18 @@ def _analyse_texts(texts, *, themes, seed, pinned, progress, embedder, config) -
         if themes != "auto":
             raise ValueError(f"themes must be 'auto' or a number, not {themes!r}")
         report("choosing the number of themes", 0.45)
-        k, kscores, criterion = choose_k(Vc, seed=seed, n_total=n_sub, config=config)
-        scores["k_candidates"] = kscores
+        choice = choose_k(Vc, seed=seed, n_total=n_sub, config=config)
+        k, n_broad, criterion = choice.k, choice.broad, choice.criterion
+        scores["k_candidates"] = choice.candidates
     else:
         k = int(themes)
         if k < 1:
             raise ValueError("themes must be at least 1")
         criterion = f"fixed by the caller: {k}"
+        n_broad = 0
+        if k > config.broad_max:
+            n_broad = choose_broad(Vc, seed=seed, n_total=n_sub, config=config)
+            criterion += f"; {n_broad} broad themes by stability (see the auto rule)"
     k_eff = max(1, min(k, len(Vc)))
     report("clustering", 0.6)
     lab_u = np.full(len(uniq_texts), -1, dtype=np.int64)
@@ -128,6 +134,7 @@ def _analyse_texts(texts, *, themes, seed, pinned, progress, embedder, config) -
                                      config)
     scores["merged"] = merged
     scores["min_theme_size"] = min_size
+    broad = group_broad(texts, themes_out, V, subst, n_broad, seed, config)
     report("done", 1.0)
     return QuestionAnalysis(
         themes=themes_out,
@@ -137,5 +144,6 @@ def _analyse_texts(texts, *, themes, seed, pinned, progress, embedder, config) -
         k_chosen=k,
         k_criterion=criterion,
         scores=scores,
+        broad=broad,
         texts=texts,
     )

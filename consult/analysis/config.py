@@ -39,6 +39,10 @@ class AnalysisConfig:
     long_answer_words: int = 50
     #: Context-distribution smoothing of positive PMI (Levy, Goldberg and Dagan 2015).
     ppmi_context_power: float = 0.75
+    #: Add a third part of equal weight: the TF-IDF weighted mean of static word vectors
+    #: distilled from all-MiniLM-L6-v2 (consult/analysis/static.py), which knows what words
+    #: mean beyond one question's answers ("cheap" near "affordable" in 30 answers).
+    static_vectors: bool = True
     #: Texts transformed per chunk, to bound the memory of one sparse matrix.
     transform_chunk: int = 100_000
 
@@ -57,16 +61,22 @@ class AnalysisConfig:
     k_repeats: int = 8
     #: Each subsample holds this share of the sample (Ben-Hur, Elisseeff and Guyon 2002).
     k_subsample: float = 0.8
-    #: A partition into this many themes or fewer is checked for finer, stable structure inside.
-    k_coarse: int = 4
+    #: Most broad themes: what a reader takes in at once. Broad themes are chosen among 2..this
+    #: and each is then examined for finer themes.
+    broad_max: int = 10
+    #: A broad partition whose subsamples agree at least this well (adjusted Rand index) is
+    #: examined for finer themes inside: agreement on nearly every pair is the mark of a top
+    #: level (two domains, two kinds of respondent) that hides a finer one.
+    coarse_agreement: float = 0.8
     #: A theme is split further only when its split is this many standard errors more
     #: reproducible than the same split of a structureless (Gaussian) cloud of its shape.
     k_split_z: float = 3.0
     #: Candidates inside one coarse theme: at least this many sample answers per sub-theme.
     k_sub_min: int = 20
-    #: Most themes the stability grid offers at the first level.
+    #: Most themes the stability grid offers at the first level (about 4x what a reader can
+    #: use); more come only from splitting broad themes.
     k_grid_max: int = 40
-    #: Most themes a refined (two-level) choice may give.
+    #: Most fine themes a two-level choice may give: beyond it no person reads them all.
     k_total_max: int = 100
     #: Worker threads for the many small k-means fits (results do not depend on it).
     max_workers: int = 4

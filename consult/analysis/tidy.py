@@ -22,29 +22,24 @@ def tidy(
     seed: int,
     config: AnalysisConfig = CONFIG,
 ) -> tuple[list[Theme], list[int], list[tuple[int, int]]]:
-    """Outliers and tiny clusters to "other", merge/flag duplicates, pinned answers, labels."""
+    """Tiny clusters dissolved into their neighbours, far answers to "other", duplicate themes
+    merged (auto) or flagged (fixed k), pinned answers kept where staff put them, labels.
+
+    "Other" is a distance rule, never a size rule: an answer goes there only when it shares no
+    word with the rest (a zero vector) or when its cosine to the nearest theme's centroid is
+    more than ``outlier_z`` robust standard deviations (1.4826 x MAD) below the median cosine
+    of answers to their theme. Answers of a cluster too small to be a theme are first moved
+    to the nearest theme that is big enough, and judged by the same rule there.
+    """
     subst_arr = np.asarray(subst)
     pin_rows = np.array([i in pinned for i in subst], dtype=bool)
     lab = lab.copy()
     lab[pin_rows] = -1
-    C = centroids(V, lab, k)
-    sims = np.einsum("ij,ij->i", V, C[np.maximum(lab, 0)])
-    sims[lab < 0] = -1
-    # Outliers: far below the typical closeness of an answer to its theme (robust z < -3),
-    # or sharing no word with anything (zero vector).
-    valid = lab >= 0
-    if valid.sum() > 10:
-        med = np.median(sims[valid])
-        mad = np.median(np.abs(sims[valid] - med)) * 1.4826
-        cut = med - config.outlier_z * mad if mad > 0 else -1
-        lab[valid & (sims < cut)] = -1
+    has_vec = (lab >= 0) & (np.linalg.norm(V, axis=1) > 0.5)
     merged: list[tuple[int, int]] = []
     similar: dict[int, int] = {}
     for _ in range(k):
-        sizes = np.bincount(lab[lab >= 0], minlength=k)
-        small = [c for c in range(k) if 0 < sizes[c] < min_size]
-        for c in small:
-            lab[lab == c] = -1
+        lab = _dissolve_small(V, lab, k, min_size)
         sizes = np.bincount(lab[lab >= 0], minlength=k)
         live = [c for c in range(k) if sizes[c] > 0]
         C = centroids(V, lab, k)
@@ -57,6 +52,16 @@ def tidy(
             merged.append((a, b))
         else:
             similar[b] = a
+    # the distance rule
+    C = centroids(V, lab, k)
+    valid = lab >= 0
+    sims = np.einsum("ij,ij->i", V, C[np.maximum(lab, 0)])
+    if valid.sum() > 10:
+        med = np.median(sims[valid])
+        mad = np.median(np.abs(sims[valid] - med)) * 1.4826
+        cut = med - config.outlier_z * mad if mad > 0 else -1
+        lab[valid & (sims < cut)] = -1
+    lab = _dissolve_small(V, lab, k, min_size, keep=has_vec & (lab >= 0))
     sizes = np.bincount(lab[lab >= 0], minlength=k)
     live = sorted((c for c in range(k) if sizes[c] > 0), key=lambda c: (-sizes[c], c))
 
@@ -187,3 +192,27 @@ def _representatives(
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _dissolve_small(V: np.ndarray, lab: np.ndarray, k: int, min_size: int,
+                    keep: np.ndarray | None = None) -> np.ndarray:
+    """Answers of clusters under ``min_size`` moved to the nearest cluster that is big enough.
+
+    ``keep`` (default: every labelled answer) says which answers may move; the rest of a
+    dissolved cluster goes to "other" (-1). With no cluster big enough, nothing moves.
+    """
+    lab = lab.copy()
+    sizes = np.bincount(lab[lab >= 0], minlength=k)
+    small = (sizes > 0) & (sizes < min_size)
+    if not small.any():
+        return lab
+    big = np.flatnonzero(sizes >= min_size)
+    rows = np.flatnonzero((lab >= 0) & small[np.maximum(lab, 0)])
+    if not len(big):
+        return lab
+    C = centroids(V, lab, k)[big]
+    lab[rows] = big[np.argmax(V[rows] @ C.T, axis=1)]
+    if keep is not None:
+        lab[rows[~keep[rows]]] = -1
+    return lab
+

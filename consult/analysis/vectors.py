@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from consult.analysis.config import CONFIG, AnalysisConfig
+from consult.analysis.static import word_vectors
 from consult.analysis.words import STOP, TOKEN_RE, clip
 
 
@@ -48,6 +49,7 @@ class Embedder:
     lsa: TruncatedSVD | None = field(default=None, repr=False)
     word_vectors: np.ndarray | None = field(default=None, repr=False)
     common: np.ndarray | None = field(default=None, repr=False)
+    static: np.ndarray | None = field(default=None, repr=False)
 
     def fit(self, texts: Sequence[str]) -> Embedder:
         cfg = self.config
@@ -90,6 +92,11 @@ class Embedder:
             fit_rows = X[np.sort(rng.choice(n_s, cfg.big_n, replace=False))]
         self.lsa = TruncatedSVD(d, random_state=self.seed, algorithm="randomized").fit(fit_rows)
         self.word_vectors = ppmi_word_vectors(X, d, self.seed, cfg)
+        self.static = None
+        if cfg.static_vectors:
+            W = word_vectors(list(self.tfidf.get_feature_names_out()))
+            if W.any():
+                self.static = W
         self.common = None
         if self.word_vectors is not None:
             D = np.asarray(fit_rows @ self.word_vectors)
@@ -112,15 +119,18 @@ class Embedder:
         return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
 
     def _from_tfidf(self, X: sp.csr_matrix) -> np.ndarray:
-        a = normalize(self.lsa.transform(X).astype(np.float32))
-        if self.word_vectors is None:
-            return a
-        b = np.asarray(X @ self.word_vectors, dtype=np.float32)
-        if self.common is not None:
-            b -= np.outer(b @ self.common, self.common)
-        b = normalize(b)
-        out = np.hstack([a, b])
-        out *= np.float32(1 / math.sqrt(2))
+        parts = [normalize(self.lsa.transform(X).astype(np.float32))]
+        if self.word_vectors is not None:
+            b = np.asarray(X @ self.word_vectors, dtype=np.float32)
+            if self.common is not None:
+                b -= np.outer(b @ self.common, self.common)
+            parts.append(normalize(b))
+        if self.static is not None:
+            parts.append(normalize(np.asarray(X @ self.static, dtype=np.float32)))
+        if len(parts) == 1:
+            return parts[0]
+        out = np.hstack(parts)
+        out *= np.float32(1 / math.sqrt(len(parts)))
         return normalize(out).astype(np.float32, copy=False)
 
 
