@@ -20,7 +20,10 @@ from consult.analysis.vectors import Embedder
 Progress = Callable[[str, float], None]
 
 #: Name and version of the method, stored with each run so runs can be compared.
-METHOD = "consult.analysis: tfidf-lsa + ppmi-word-vectors, k-means, stability k (v1)"
+METHOD = (
+    "consult.analysis: tfidf-lsa + ppmi-word-vectors + static MiniLM token vectors, k-means, "
+    "two-level stability k (v2)"
+)
 
 
 def analyse_texts(
