@@ -1,9 +1,10 @@
-"""How long `consult report` takes on a large consultation, analysis included.
+"""How long `consult report` takes on a large consultation, in each format, and its peak memory.
 
 Builds a synthetic database of N respondents answering every question of the bundled bank (through
-``Store.load_responses``), then times the real command end to end, from a fresh copy of that
-database each time so that every run includes the analysis. Prints the median of the runs and, with
-``--write``, records it in the "Report" section of ``benchmarks/README.md``.
+``Store.load_responses``) and analyses it once (timed on its own), then times the real command for
+HTML, Markdown, Word and PDF, each from a fresh copy of the analysed database, reading the child
+process's peak resident memory from ``wait4``. Prints the medians and, with ``--write``, records
+them in the "Report" section of ``benchmarks/README.md``.
 
     .venv/bin/python benchmarks/report_speed.py                # 1,000 respondents, 3 runs
     .venv/bin/python benchmarks/report_speed.py --write        # ... and update the README
@@ -84,36 +85,52 @@ def build_db(path: Path, respondents: int) -> None:
     store.close()
 
 
-def time_report(base: Path, work: Path, out: Path) -> float:
+FORMATS = (("html", "html"), ("markdown", "md"), ("docx", "docx"), ("pdf", "pdf"))
+
+
+def _copy(base: Path, work: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
-        src = Path(str(base) + suffix)
-        dst = Path(str(work) + suffix)
+        src, dst = Path(str(base) + suffix), Path(str(work) + suffix)
         if src.exists():
             shutil.copy(src, dst)
         elif dst.exists():
             dst.unlink()
-    consult = ROOT / ".venv" / "bin" / "consult"
-    cmd = [str(consult) if consult.exists() else "consult", "report", "--db", str(work), "--out", str(out),
-           "--quiet"]
+
+
+def run_timed(cmd: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of one command."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, env={**os.environ, "CONSULT_BANK": str(default_bank_path())})
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, env={**os.environ, "CONSULT_BANK": str(default_bank_path())})
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024
 
 
-def write_readme(figures: list[float], respondents: int, questions: int, answers: int, command: str) -> None:
+def consult() -> str:
+    path = ROOT / ".venv" / "bin" / "consult"
+    return str(path) if path.exists() else "consult"
+
+
+def write_readme(rows: list[tuple[str, list[float], float]], analysis: float, respondents: int,
+                 questions: int, answers: int, command: str) -> None:
     readme = ROOT / "benchmarks" / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
     cpu = platform.processor() or platform.machine()
+    table = "".join(f"| {fmt} | {', '.join(f'{x:.1f}' for x in runs)} | {statistics.median(runs):.1f} | "
+                    f"{mem:.0f} | under 60 s |\n" for fmt, runs, mem in rows)
     section = (
         "## Report\n\n"
-        f"`consult report` end to end (a fresh database each run, so the analysis is included), "
-        f"{respondents:,} synthetic respondents x {questions} questions ({answers:,} answers), "
-        f"HTML output.\n\n"
-        f"| Measured | Runs (s) | Median (s) | Target |\n| --- | --- | ---: | --- |\n"
-        f"| {date.today().isoformat()} | {', '.join(f'{x:.1f}' for x in figures)} | "
-        f"{statistics.median(figures):.1f} | under 60 s |\n\n"
-        f"Machine: {platform.system()} {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}.\n"
-        f"Command: `{command}`\n"
+        f"`consult report` on {respondents:,} synthetic respondents x {questions} questions "
+        f"({answers:,} answers), each format from a fresh copy of a database analysed once "
+        f"(`consult analyse`: {analysis:.1f} s, not included below). Peak memory is the report "
+        f"process's maximum resident set.\n\n"
+        f"Measured {date.today().isoformat()}.\n\n"
+        "| Format | Runs (s) | Median (s) | Peak memory (MB) | Target |\n| --- | --- | ---: | ---: | --- |\n"
+        + table +
+        f"\nMachine: {platform.system()} {cpu}, {os.cpu_count()} CPUs (shared with other work), "
+        f"Python {platform.python_version()}.\nCommand: `{command}`\n"
     )
     pattern = re.compile(r"^## Report\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
     text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
@@ -135,16 +152,26 @@ def main() -> None:
         answers = sum(len(store.answers_to(q.id)) for q in bank.questions)
         store.close()
         print(f"built {args.respondents:,} respondents, {answers:,} answers in {time.perf_counter() - start:.1f} s")
-        figures = []
-        for i in range(args.runs):
-            seconds = time_report(base, work, Path(tmp) / "report.html")
-            figures.append(seconds)
-            print(f"run {i + 1}: {seconds:.2f} s")
-        print(f"median: {statistics.median(figures):.2f} s (target: under 60 s)")
+        analysis, _ = run_timed([consult(), "analyse", "--db", str(base)])
+        print(f"analysis: {analysis:.1f} s")
+        rows = []
+        for fmt, ext in FORMATS:
+            runs, peak = [], 0.0
+            for _ in range(args.runs):
+                _copy(base, work)
+                out = Path(tmp) / f"report.{ext}"
+                out.unlink(missing_ok=True)
+                seconds, mem = run_timed([consult(), "report", "--db", str(work), "--out", str(out), "--quiet"])
+                runs.append(seconds)
+                peak = max(peak, mem)
+            rows.append((fmt, runs, peak))
+            print(f"{fmt}: {', '.join(f'{x:.1f}' for x in runs)} s, median {statistics.median(runs):.1f} s, "
+                  f"peak {peak:.0f} MB")
     if args.write:
         command = "python benchmarks/report_speed.py --write" + (
-            f" --respondents {args.respondents}" if args.respondents != 1000 else "")
-        write_readme(figures, args.respondents, len(bank.questions), answers, command)
+            f" --respondents {args.respondents}" if args.respondents != 1000 else "") + (
+            f" --runs {args.runs}" if args.runs != 3 else "")
+        write_readme(rows, analysis, args.respondents, len(bank.questions), answers, command)
         print("recorded in benchmarks/README.md")
 
 

@@ -78,3 +78,58 @@ def test_word_file_holds_the_same_headings(report):
     assert [h for h in headings if h in report.headings()] == report.headings()
     for q in report.questions:
         assert f"Q{q.number}. {q.text}" in headings
+
+
+# ----------------------------------------------------------------------------- the demo, every format
+DEMO = Path(__file__).resolve().parent.parent / "consult" / "data" / "demo_responses.json"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo consultation with one theme per question holding every submitted answer, so that
+    every consenting answer is a candidate quote and consent is tested on all of them."""
+    from click.testing import CliRunner
+
+    from consult.cli import cli
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    bank = load_bank(default_bank_path())
+    store = Store(db)
+    themes = []
+    for q in bank.questions:
+        ids = [rid for rid, _ in store.answers_to(q.id, submitted_only=True)]
+        themes.append({"question_id": q.id, "kind": "theme", "label": "Everything", "terms": ["all"],
+                       "members": [{"respondent_id": r, "rank": n, "is_primary": True} for n, r in enumerate(ids, 1)]})
+    store.save_run(bank.id, method="test", version="0", params={}, summary={}, themes=themes)
+    return build_report(store, bank)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["html", "markdown", "docx", pytest.param("pdf", marks=need_pdftotext)])
+def test_demo_report_honours_consent_redaction_and_small_numbers(demo, tmp_path, fmt):
+    import json
+
+    from tests.report_formats import small_counts, visible
+
+    raw, text = visible(demo, fmt, tmp_path)
+    flat = " ".join(text.replace("\\", "").split())
+    records = json.loads(DEMO.read_text(encoding="utf-8"))["respondents"]
+    by_id = {rec["respondent"]: rec for rec in records}
+    quotes = [m.quote for m in demo.key_messages if m.quote] + [
+        s.summary_quote for s in demo.sections if s.summary_quote] + [x for q in demo.questions for x in q.quotes]
+    assert quotes
+    for quote in quotes:
+        rec = by_id[quote.respondent_id]
+        assert rec.get("status") == "submitted" and rec["consent"].get("quote") is True
+    for rec in records:
+        named = rec.get("consent", {}).get("name") and rec.get("status") == "submitted"
+        org = rec.get("profile", {}).get("org_name", "")
+        if org and not named:
+            assert org not in flat, rec["respondent"]
+    for secret in ("07700 900123", "(0117) 496 0000", "BS1 4DJ"):
+        assert secret not in flat
+    if fmt in ("html", "markdown"):
+        assert "<script" not in raw.lower()
+    assert small_counts(raw, fmt) == [] and small_counts(flat, fmt) == []

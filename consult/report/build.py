@@ -18,8 +18,9 @@ from consult.report import disclosure as dc
 from consult.report import people, summary, words
 from consult.report.model import QuestionView, Quote, Report, SectionView, Table, ThemeView
 from consult.report.privacy import Attributor, clean_label, consented, private_strings, quote_text
-from consult.report.quotes import QuoteChooser, excerpt, representative_sentence
+from consult.report.quotes import QuoteChooser, excerpt, ranked_sentences
 from consult.report.source import CodedTheme, QuestionCoding, question_coding
+from consult.report.summary import ATTEMPTS
 from consult.store import Respondent, Store
 from consult.text import clean, redact
 
@@ -180,23 +181,25 @@ def _theme(ctx: Context, q: Question, t: CodedTheme, coding: QuestionCoding,
                      description=_description(t))
     if not view.description:
         pool = [rid for rid in t.primary or t.respondents if rid in ctx.quotable and rid in answers]
-        while pool and not view.description:
-            found = representative_sentence([answers[rid] for rid in pool], t.terms)
-            if found is None:
-                break
-            quote = ctx.quote(pool[found[0]], q.id, answers[pool[found[0]]], sentence=found[1])
+        for i, sentence in ranked_sentences([answers[rid] for rid in pool], t.terms):
+            quote = ctx.quote(pool[i], q.id, answers[pool[i]], sentence=sentence)
             if quote is not None:
                 view.description, view.description_is_quote = quote.text, True
-            pool.pop(found[0])
+                break
     return view
 
 
 def _quote_for(ctx: Context, q: Question, t: CodedTheme, answers: dict[str, str]) -> Quote | None:
     """A staff key quote from the theme if there is one, else its most representative answer."""
     ranked = sorted(t.respondents, key=lambda rid: ((rid, q.id) not in ctx.key_quotes, rid not in t.primary))
+    tried = 0
     for rid in ranked:
-        if rid in answers and (quote := ctx.quote(rid, q.id, answers[rid])) is not None:
-            return quote
+        if rid in answers and rid in ctx.quotable:
+            if (quote := ctx.quote(rid, q.id, answers[rid])) is not None:
+                return quote
+            tried += 1
+            if tried >= ATTEMPTS and (rid, q.id) not in ctx.key_quotes:
+                return None
     return None
 
 

@@ -40,10 +40,10 @@ def _quote(doc, q: Quote) -> None:
 def _theme(doc, t: ThemeView, style: str) -> None:
     p = doc.add_paragraph(style=style)
     p.add_run(_t(t.label)).bold = True
-    p.add_run(f" ({_t(t.figure)})")
+    p.add_run(f": {_t(t.figure)}.")
     if t.description:
         d = _t(t.description)
-        p.add_run(". " + (f"\u201c{d}\u201d" if t.description_is_quote else d))
+        p.add_run(" " + (f"\u201c{d}\u201d" if t.description_is_quote else d))
 
 
 def _table(doc, t: Table) -> None:

@@ -46,10 +46,10 @@ def _table(t: Table) -> list[str]:
 
 
 def _theme_line(t: ThemeView, bullet: str) -> str:
-    line = f"{bullet}**{_line(t.label)}** ({_line(t.figure)})"
+    line = f"{bullet}**{_line(t.label)}**: {_line(t.figure)}."
     if t.description:
         d = _line(t.description)
-        line += ". " + (f"\u201c{d}\u201d" if t.description_is_quote else d)
+        line += " " + (f"\u201c{d}\u201d" if t.description_is_quote else d)
     return line
 
 

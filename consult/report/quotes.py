@@ -46,59 +46,53 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(_MARKER.sub(" ", text.lower())) if w not in STOP}
 
 
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(_MARKER.sub(" ", text.lower())))
-
-
 class QuoteChooser:
-    """One per report: a quote is refused when redaction left it too few words of its own, when it
-    opens with a sentence already quoted, or when most of its words are those of a quote already
-    taken (organisations that pasted the same text, or said the same in other words)."""
+    """One per report: a quote is refused when redaction left it too few words of its own, or
+    when any of its sentences says what a sentence already quoted says (most of the same words:
+    organisations that pasted the same text, or said the same in other words)."""
 
     def __init__(self) -> None:
-        self.taken: list[set[str]] = []
-        self.texts: list[str] = []
-        self.openings: set[str] = set()
+        self.taken: list[set[str]] = []  # the word sets of every sentence quoted so far
+
+    @staticmethod
+    def _sentence_words(text: str) -> list[set[str]]:
+        return [w for w in (_words(s) for s in sentences(text)) if len(w) >= 2]
 
     def near_duplicate(self, text: str) -> bool:
-        words = _words(text)
-        first = _norm(next(iter(sentences(text)), ""))
-        if first and first in self.openings:
-            return True
-        norm = _norm(text)
-        if any(norm in other or other in norm for other in self.texts):
-            return True
-        return any(len(words & other) / max(len(words | other), 1) >= NEAR_DUPLICATE for other in self.taken)
+        return any(len(mine & other) / max(len(mine | other), 1) >= NEAR_DUPLICATE
+                   for mine in self._sentence_words(text) for other in self.taken)
 
     def take(self, text: str) -> bool:
         if len(content_words(text)) < MIN_QUOTE_WORDS or self.near_duplicate(text):
             return False
-        self.taken.append(_words(text))
-        self.texts.append(_norm(text))
-        first = _norm(next(iter(sentences(text)), ""))
-        if first:
-            self.openings.add(first)
+        self.taken.extend(self._sentence_words(text))
         return True
 
 
-def representative_sentence(texts: Iterable[str], terms: Iterable[str] = ()) -> tuple[int, str] | None:
-    """The sentence that best stands for a group of answers: the one sharing most words with the
-    group as a whole (and its key terms), among sentences of a readable length. Returns
-    ``(index of its answer, sentence)``."""
+def ranked_sentences(texts: Iterable[str], terms: Iterable[str] = (), *, limit: int = 12) -> list[tuple[int, str]]:
+    """The sentences that best stand for a group of answers, best first: those sharing most words
+    with the group as a whole (and its key terms), among sentences of a readable length.
+    Each is ``(index of its answer, sentence)``; at most ``limit``, so callers stay linear."""
     texts = list(texts)
     weight: Counter = Counter()
+    split = [sentences(t) for t in texts]
     for text in texts:
         weight.update(_words(text))
     for term in terms:
         for w in _words(term):
             weight[w] += len(texts)
-    best: tuple[float, int, str] | None = None
-    for i, text in enumerate(texts):
-        for s in sentences(text):
+    scored: list[tuple[float, int, str]] = []
+    for i, parts in enumerate(split):
+        for s in parts:
             n = len(content_words(s))
             if not SENTENCE_WORDS[0] <= n <= SENTENCE_WORDS[1] or _MARKER.search(s):
                 continue
-            score = sum(weight[w] for w in _words(s)) / (n ** 0.5)
-            if best is None or score > best[0]:
-                best = (score, i, s)
-    return (best[1], best[2]) if best else None
+            scored.append((sum(weight[w] for w in _words(s)) / (n ** 0.5), i, s))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [(i, s) for _, i, s in scored[:limit]]
+
+
+def representative_sentence(texts: Iterable[str], terms: Iterable[str] = ()) -> tuple[int, str] | None:
+    """The best of :func:`ranked_sentences`, or ``None``."""
+    found = ranked_sentences(texts, terms, limit=1)
+    return found[0] if found else None

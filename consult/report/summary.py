@@ -9,7 +9,7 @@ from consult.questions import Question, Section
 from consult.report import disclosure as dc
 from consult.report.model import KeyMessage, QuestionView, Quote, SectionView
 from consult.report.privacy import clean_label
-from consult.report.quotes import representative_sentence
+from consult.report.quotes import ranked_sentences
 from consult.report.source import CodedTheme, QuestionCoding
 from consult.text import cap_first
 
@@ -23,6 +23,7 @@ AGREE_RATIO = 2.0  # ... and by at least twice as many as the next: members agre
 DIVIDED_SHARE = 0.25  # two themes each raised by a quarter or more ...
 DIVIDED_RATIO = 1.5  # ... within 1.5 times of each other: views divided
 SUMMARY_THEMES = 3  # themes named per question in a section's summary
+ATTEMPTS = 12  # candidate answers tried for a quote before giving up: keeps the build linear
 
 
 def short(text: str, limit: int = 80) -> str:
@@ -41,17 +42,12 @@ def _evidence(ctx: Context, q: Question, t: CodedTheme, answers: dict[str, str])
     for rid in keyed:  # a staff key quote (its chosen excerpt) is the best evidence
         if (quote := ctx.quote(rid, q.id, answers[rid])) is not None:
             return quote
-    left = list(pool)
-    while left:
-        found = representative_sentence([answers[rid] for rid in left], t.terms)
-        if found is None:
-            break
-        rid = left[found[0]]
-        if (quote := ctx.quote(rid, q.id, answers[rid], sentence=found[1])) is not None:
+    for i, sentence in ranked_sentences([answers[rid] for rid in pool], t.terms):
+        if (quote := ctx.quote(pool[i], q.id, answers[pool[i]], sentence=sentence)) is not None:
             return quote
-        left.pop(found[0])
     # no sentence of a readable length: the most representative short answer, whole
-    return next((quote for rid in pool if (quote := ctx.quote(rid, q.id, answers[rid])) is not None), None)
+    return next((quote for rid in pool[:ATTEMPTS] if (quote := ctx.quote(rid, q.id, answers[rid])) is not None),
+                None)
 
 
 def key_messages(ctx: Context, bank, codings: dict[str, QuestionCoding],
