@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["quality.py", "quality_db.py", "speed.py", "browse_scale.py", "report_speed.py"]
+SCRIPTS = ["quality.py", "quality_db.py", "speed.py", "browse_scale.py", "report_speed.py",
+           "serve_sessions.py"]
 
 
 def main() -> int:

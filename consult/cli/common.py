@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -177,6 +178,9 @@ def writable(path: Path) -> Path:
 
 
 def need_terminal(command: str) -> None:
-    """The TUIs draw on a terminal; without one they would hang writing escape codes."""
+    """The TUIs draw on a terminal; without one they would hang writing escape codes. Under
+    `consult serve`, textual-serve drives the app through pipes with its web driver."""
+    if "web_driver" in os.environ.get("TEXTUAL_DRIVER", ""):
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageProblem(f"`consult {command}` needs a terminal (stdin and stdout must be a TTY)")
