@@ -150,3 +150,18 @@ def test_questions_new_writes_a_template_that_checks_and_never_overwrites(tmp_pa
     result = CliRunner().invoke(cli, ["questions", "new", str(path)])
     assert result.exit_code == 2 and "already exists" in result.output
     assert path.read_text(encoding="utf-8") == "mine"
+
+
+def test_every_command_on_a_database_takes_consultation():
+    import click
+
+    def walk(group, prefix="consult"):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from walk(command, f"{prefix} {name}")
+            else:
+                yield f"{prefix} {name}", {p.name for p in command.params}
+
+    on_a_db = {name: params for name, params in walk(cli) if "db_path" in params}
+    assert {"consult answer", "consult report", "consult browse", "consult serve"} <= set(on_a_db)
+    assert [name for name, params in on_a_db.items() if "consultation_id" not in params] == []
