@@ -93,4 +93,13 @@ async def open_first_section(pilot) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SectionScreen))
 
 
+async def open_first_question(pilot) -> None:
+    """Start a response, open the first section (at its context), Tab to the first editor."""
+    from textual.widgets import TextArea
+
+    await open_first_section(pilot)
+    await pilot.press("tab")
+    await wait_for(pilot, lambda: isinstance(pilot.app.focused, TextArea))
+
+
 __all__ = ["asyncio"]

@@ -58,6 +58,7 @@ async def test_each_kind_by_keyboard_and_mouse_then_resume(tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
 
         # Section 1: a text question (unchanged: editor and word count), then a choice.
+        await pilot.press("tab")  # from the section's context to its first question
         assert isinstance(app.focused, SafeTextArea)
         assert isinstance(box(app, "views.open"), AnswerBox)
         await type_text(pilot, "More money")
@@ -72,7 +73,7 @@ async def test_each_kind_by_keyboard_and_mouse_then_resume(tmp_path):
         text = screen_text(app)
         assert "Not sure <script>alert(1)</script>" in text and "[bold]really[/]" in text
         assert "Saved ✓ 14:32:05" in text
-        assert "1. Your views     2/2" in text  # the sidebar counts the choice as answered
+        assert "1. Your views  2/2 ✓" in text  # the sidebar counts the choice as answered
         await pilot.press("up", "enter")  # change of mind: the second option, saved at once
         await wait_for(pilot, lambda: saved(db).get("views.support") == support[1])
 
@@ -80,6 +81,7 @@ async def test_each_kind_by_keyboard_and_mouse_then_resume(tmp_path):
         await pilot.press("pagedown")
         await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen)
                        and app.screen.section.id == "detail")
+        await pilot.press("enter")  # Enter on the context: the first question
         assert isinstance(app.focused, SelectionList)
         await pilot.press("space")  # Housing
         await pilot.press("down", "down", "enter")  # Mentoring
@@ -90,7 +92,7 @@ async def test_each_kind_by_keyboard_and_mouse_then_resume(tmp_path):
         await wait_for(pilot, lambda: saved(db).get("detail.confidence") == "4")
         await pilot.press("delete")  # clears the choice
         await wait_for(pilot, lambda: "detail.confidence" not in saved(db))
-        assert "2. Details        1/2" in screen_text(app)
+        assert "2. Details  1/2" in screen_text(app)
         # The mouse: click the "5".
         scale = box(app, "detail.confidence").editor
         await pilot.click(list(scale.children)[4])

@@ -48,6 +48,8 @@ async def test_whole_consultation_by_keyboard(tmp_path):
         for s_index, section in enumerate(the_bank.sections):
             assert isinstance(app.screen, SectionScreen) and app.screen.section.id == section.id
             for q_index, question in enumerate(section.questions):
+                if q_index == 0:  # a section opens at its context: Tab to the first question
+                    await pilot.press("tab")
                 assert isinstance(app.focused, SafeTextArea)
                 answer = f"{s_index}{q_index}"
                 if q_index == 0 and s_index == 0:
@@ -63,7 +65,7 @@ async def test_whole_consultation_by_keyboard(tmp_path):
             await pilot.pause()
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert "18 of 18 questions answered" in screen_text(app)
-        await pilot.press("ctrl+s")  # submit → confirmation
+        await pilot.press("ctrl+t")  # submit → confirmation
         await pilot.pause()
         await pilot.press("enter")  # the focused "Submit" button
         await wait_for(pilot, lambda: isinstance(app.screen, ReceiptScreen))

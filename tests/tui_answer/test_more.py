@@ -35,12 +35,12 @@ async def test_submit_save_markdown_copy_then_amend_and_resubmit(tmp_path):
         await type_text(pilot, "one")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         await pilot.press("escape")  # not yet
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert app.respondent.status == "draft"
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReceiptScreen))
@@ -63,7 +63,7 @@ async def test_submit_save_markdown_copy_then_amend_and_resubmit(tmp_path):
         await pilot.press("up", "enter")  # Q2 is highlighted (first unanswered): up to Q1
         await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
         await type_text(pilot, " more")
-        await pilot.press("ctrl+r", "ctrl+s")
+        await pilot.press("ctrl+r", "ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         assert "submitted before" in screen_text(app)
         await pilot.press("enter")

@@ -151,7 +151,7 @@ async def _to_receipt(pilot) -> None:
     await type_text(pilot, "Ace")
     await pilot.press("ctrl+r")
     await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-    await pilot.press("ctrl+s")
+    await pilot.press("ctrl+t")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, ReceiptScreen))

@@ -10,6 +10,7 @@ from textual.widgets._toast import Toast
 
 from consult.questions import load_bank
 from consult.store import Store
+from consult.tui.answer.app import AMENDING_NOTICE as SUBMITTED_NOTICE  # noqa: E402
 from consult.tui.answer.app import make_answer_app, submitted_words
 from consult.tui.answer.profile import ProfileScreen
 from consult.tui.answer.review import ReviewScreen
@@ -30,9 +31,6 @@ from .helpers import (
     wait_for,
 )
 from .test_choices import MIXED
-
-SUBMITTED_NOTICE = ("Changes you make are saved to it as you type; submit again to confirm them "
-                    "and update the submission time.")
 
 
 def flat(app) -> str:
@@ -79,14 +77,14 @@ async def test_submit_is_refused_while_the_organisation_name_is_empty(tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert "Required before you can submit: Name of your organisation (profile)." in flat(app)
         assert "Organisation not given (required)" in screen_text(app)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         text = dialog(app)
         assert "You cannot submit yet" in text
         assert "These are required and still empty: • Name of your organisation (profile)" in text
         assert "Enter: go to the first one" in text
         assert "^s Submit" not in screen_text(app)  # the footer does not offer it
-        await pilot.press("ctrl+s")  # again: still refused
+        await pilot.press("ctrl+t")  # again: still refused
         await pilot.pause()
         assert isinstance(app.screen, ConfirmSubmitScreen)
         assert status(db, app.bank.id) == "draft"
@@ -100,7 +98,7 @@ async def test_submit_is_refused_while_the_organisation_name_is_empty(tmp_path):
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert "Required before you can submit" not in flat(app)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         assert "Submit your response to Clinks?" in dialog(app)
         await pilot.press("enter")
@@ -120,7 +118,7 @@ async def test_a_required_field_further_down_the_profile_gets_the_focus(tmp_path
         await type_text(pilot, "Ace")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         text = dialog(app)
         assert "Name of your organisation" not in text
@@ -143,7 +141,7 @@ async def test_required_question_and_field_listed_then_each_opened_in_turn(tmp_p
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert ("Required before you can submit: Name of your organisation (profile); "
                 "Q4. How confident are you about the reforms?.") in flat(app)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         text = dialog(app)
         assert ("• Name of your organisation (profile) "
@@ -155,7 +153,7 @@ async def test_required_question_and_field_listed_then_each_opened_in_turn(tmp_p
 
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         text = dialog(app)
         assert "Name of your organisation" not in text
@@ -169,10 +167,10 @@ async def test_required_question_and_field_listed_then_each_opened_in_turn(tmp_p
 
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         assert "Submit your response to Clinks?" in dialog(app)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ReceiptScreen))
     assert status(db, "mixed-test") == "submitted"
 
@@ -192,10 +190,10 @@ async def test_a_submitted_response_missing_a_required_item_is_not_resubmitted(t
         await type_text(pilot, code)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         assert "• Name of your organisation (profile)" in dialog(app)
-        await pilot.press("ctrl+s")  # refused
+        await pilot.press("ctrl+t")  # refused
         await pilot.pause()
         assert isinstance(app.screen, ConfirmSubmitScreen)
         await pilot.press("escape")
@@ -211,7 +209,7 @@ async def test_receipt_says_truthfully_what_the_code_is_for(tmp_path):
         await type_text(pilot, "Ace")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReceiptScreen))
@@ -222,7 +220,7 @@ async def test_receipt_says_truthfully_what_the_code_is_for(tmp_path):
         assert CODES[0] in text
 
 
-async def test_resuming_a_submitted_response_says_changes_are_saved_to_it(tmp_path):
+async def test_resuming_a_submitted_response_says_changes_are_a_draft_until_submitted(tmp_path):
     db = tmp_path / "r.db"
     the_bank = bank()
     store = new_store(db, the_bank)
@@ -245,7 +243,9 @@ async def test_resuming_a_submitted_response_says_changes_are_saved_to_it(tmp_pa
         assert notice.message == expected
         await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
         assert "submit again to send your changes" not in flat(app)
-        # The edit goes straight into the submitted response, as the notice says.
+        # Said on the screen where the member changes it, all the time (not only in a toast).
+        assert "You are changing a submitted response." in flat(app)
+        # The edit is saved as the member's draft; the submitted version stays (the store's part).
         await type_text(pilot, " more")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
@@ -255,10 +255,10 @@ async def test_resuming_a_submitted_response_says_changes_are_saved_to_it(tmp_pa
         # And in the review header, every time.
         assert expected in flat(app)
         assert len(list(app._notifications)) <= 1  # not repeated by moving around
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
-        assert (f"This response was submitted before, on {when}. Your changes are already saved "
-                "in it; submitting again confirms them and updates the submission time.") in dialog(app)
+        assert (f"This response was submitted before, on {when}. Submitting again sends your "
+                "changes: Clinks will use this version instead.") in dialog(app)
 
 
 async def test_no_toast_when_starting_and_none_over_the_receipt(tmp_path):
@@ -276,14 +276,14 @@ async def test_no_toast_when_starting_and_none_over_the_receipt(tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         app.notify("A notice still up when the member submits", timeout=30)
         await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         await pilot.pause(0.2)
         assert not app.screen.query(Toast)
         # Copying the code answers in place, not with a toast over the Save-copy field.
-        await pilot.press("ctrl+y")
+        await pilot.press("ctrl+n")
         await pilot.pause(0.2)
         assert not app.screen.query(Toast)
         assert "Copied ✓ to the clipboard" in screen_text(app)

@@ -31,6 +31,7 @@ async def test_markup_and_escapes_are_stored_exactly_and_shown_literally(tmp_pat
         app.screen.query_one("#profile-org_name", Input).value = "[b]Org[/b] [/]"
         await pilot.press("pagedown")
         await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
+        await pilot.press("tab")  # from the section's context to the first question
         app.focused.insert(HOSTILE)  # as a paste would
         # The editor scrolls into view on its first edit; wait for that redraw, not one frame.
         await wait_for(pilot, lambda: "]0;evil" in screen_text(app))

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from consult.tui.answer.section import SectionScreen
 from consult.tui.answer.widgets import SaveIndicator
 
-from .helpers import SIZE, bank, make_app, new_store, open_first_section, screen_text, wait_for
+from .helpers import SIZE, bank, make_app, new_store, open_first_question, screen_text, wait_for
 
 FIRST = "localism.prime-sub-contracting"
 
@@ -40,7 +40,7 @@ async def test_a_locked_database_keeps_the_text_says_so_retries_and_saves(tmp_pa
     db = tmp_path / "r.db"
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_section(pilot)
+        await open_first_question(pilot)
         editor = app.focused
         # Another program (a large import) holds the write lock.
         blocker = sqlite3.connect(db, isolation_level=None)
@@ -99,7 +99,7 @@ async def test_a_full_disk_at_quit_leaves_a_private_copy_and_a_failing_exit_stat
     db = tmp_path / "r.db"
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_section(pilot)
+        await open_first_question(pilot)
         # The fault comes through the app's own store: every answer save fails as on a full disk.
         monkeypatch.setattr(app.store, "save_answer", _failing("database or disk is full"))
         app.focused.insert("Typed onto a full disk")
@@ -134,7 +134,7 @@ async def test_when_the_databases_folder_refuses_the_copy_goes_to_the_members_da
 
     monkeypatch.setattr(saving, "write_private", no_db_folder)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_section(pilot)
+        await open_first_question(pilot)
         monkeypatch.setattr(app.store, "save_answer", _failing("attempt to write a readonly database"))
         app.focused.insert("Read-only")
         await wait_for(pilot, lambda: "read-only" in _problem(app))

@@ -62,7 +62,7 @@ async def _to_mixed_multi_scale(pilot) -> None:
     await pilot.press("pagedown")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SectionScreen)
                    and pilot.app.screen.section.id == "detail")
-    await pilot.press("space", "down", "down", "enter")  # Housing, Mentoring
+    await pilot.press("tab", "space", "down", "down", "enter")  # Housing, Mentoring
     await pilot.press("tab", "right", "right", "right", "space")  # 4
     await wait_for(pilot, lambda: pilot.app.answers.get("detail.confidence") == "4")
     pilot.app.clear_notifications()

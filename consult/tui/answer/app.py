@@ -28,6 +28,10 @@ from consult.tui.answer.saving import (
 
 HERE = Path(__file__).parent
 
+# Said wherever a member changes a submitted response (issue #12).
+AMENDING_NOTICE = ("You are changing a submitted response. Your changes are kept as a draft "
+                   "until you submit again; until then Clinks uses the response as you "
+                   "submitted it.")
 # How long a missing item's description may be in the confirmation and the review header.
 MISSING_LABEL_CHARS = 52
 
@@ -147,10 +151,15 @@ class AnswerApp(App):
         return True
 
     def submitted_notice(self) -> str:
-        """What editing a submitted response does (it is the same response, changed in place)."""
+        """What editing a submitted response does: the store keeps the submitted version for
+        analysis, browse and the report until the member submits again (contract 4)."""
         when = submitted_words(self.respondent.submitted_at if self.respondent else None)
-        return (f"This response was submitted on {when}. Changes you make are saved to it as you "
-                "type; submit again to confirm them and update the submission time.")
+        return (f"This response was submitted on {when}. {AMENDING_NOTICE}")
+
+    @property
+    def amending(self) -> bool:
+        """A submitted response that the member is changing (or has changed) since."""
+        return self.respondent is not None and self.respondent.submitted
 
     def missing_required(self) -> list[tuple[str, str]]:
         """Required profile fields and questions still empty, in the order the member meets

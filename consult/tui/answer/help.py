@@ -19,7 +19,11 @@ GENERAL = [
 EDITING = [
     ("PgDn / PgUp", "Next / previous section (answers saved first)"),
     ("Ctrl+R", "Review every answer"),
+    ("Tab / Enter", "From a section's context to its first question"),
     ("Ctrl+S", "Save now (answers also save within a second)"),
+    ("Ctrl+A", "Select all of an answer"),
+    ("Ctrl+A, Delete", "Clear an answer (Ctrl+Z brings it back)"),
+    ("Home / End", "Start / end of the line"),
     ("Ctrl+Z / Y", "Undo / redo in an answer"),
     ("Ctrl+C / X / V", "Copy / cut / paste in an answer"),
     ("Arrows", "Move through the options of a question"),
@@ -29,8 +33,13 @@ EDITING = [
 REVIEW = [
     ("Up / Down", "Move through the questions"),
     ("Enter", "Edit the highlighted question"),
-    ("Ctrl+S", "Submit your response"),
+    ("Ctrl+T", "Submit your response (asks first)"),
     ("Escape", "Back to the questions"),
+]
+RECEIPT = [
+    ("Ctrl+N", "Copy your resume code to the clipboard"),
+    ("Ctrl+F", "Save a copy of your response to a new file"),
+    ("Ctrl+R", "Review and change your answers"),
 ]
 
 
@@ -49,6 +58,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table("Everywhere", GENERAL))
             yield Static(self._table("Answering a section", EDITING))
             yield Static(self._table("Review", REVIEW))
+            yield Static(self._table("After submitting", RECEIPT))
             yield Static(Content("Everything you type is saved as you go. The resume code in "
                                  "the title bar brings you back to exactly where you were."))
         yield Footer()

@@ -18,7 +18,7 @@ from textual.widgets.selection_list import Selection
 
 from consult.questions import ProfileField
 from consult.text import clean
-from consult.tui.answer.widgets import css_id, safe
+from consult.tui.answer.widgets import TickBox, TickList, css_id, safe
 
 # Loose on purpose: one @, something either side, a dot in the domain.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -55,8 +55,8 @@ class ProfileScreen(Screen):
                 for item in app.bank.consent:
                     # The text above, not as the label: a Checkbox label does not wrap at 80 columns.
                     yield Static(safe(item.text), classes="consent-text")
-                    yield Checkbox("Yes", bool(consent.get(item.id, False)),
-                                   id=f"consent-{css_id(item.id)}", classes="consent")
+                    yield TickBox(bool(consent.get(item.id, False)),
+                                  id=f"consent-{css_id(item.id)}", classes="consent")
             yield Button("Continue to the questions", id="continue", variant="primary")
         yield Footer()
 
@@ -74,8 +74,8 @@ class ProfileScreen(Screen):
                          value=value if value in f.options else Select.NULL, id=wid)
         elif f.kind == "multi":
             chosen = set(value or []) if isinstance(value, list) else set()
-            yield SelectionList(*[Selection(Content(clean(o)), o, o in chosen) for o in f.options],
-                                id=wid, classes="profile-multi")
+            yield TickList(*[Selection(Content(clean(o)), o, o in chosen) for o in f.options],
+                           id=wid, classes="profile-multi")
 
     def on_mount(self) -> None:
         for field in self.query(Input):

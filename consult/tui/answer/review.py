@@ -15,6 +15,7 @@ from consult.questions import Question
 from consult.text import clean
 from consult.tui.answer.app import filled, short
 
+# Profile values and chosen options are short; beyond this they are cut (answers never are).
 PREVIEW_CHARS = 220
 # At most this many missing required items are named in the header; the rest are counted.
 MISSING_SHOWN = 5
@@ -23,6 +24,17 @@ MISSING_SHOWN = 5
 def answer_preview(text: str) -> str:
     flat = " ".join(clean(text).split())
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+def full_answer(text: str) -> Content:
+    """A free-text answer in full, as written (its own line breaks kept, blank lines squeezed),
+    indented under its question; the list wraps it at word boundaries."""
+    lines = [" ".join(line.split()) for line in clean(text).strip().splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return Content("\n    ".join(kept))
 
 
 def chosen_preview(q: Question, text: str) -> str:
@@ -38,7 +50,7 @@ def chosen_preview(q: Question, text: str) -> str:
 class ReviewScreen(Screen):
     BINDINGS = [
         Binding("enter", "edit", "Edit", tooltip="Go back to the highlighted question", id="edit"),
-        Binding("ctrl+s", "app.submit", "Submit", tooltip="Send your response to Clinks",
+        Binding("ctrl+t", "app.submit", "Submit", tooltip="Send your response to Clinks",
                 id="submit"),
         Binding("escape", "back", "Back", tooltip="Back to the questions", id="back"),
     ]
@@ -81,7 +93,7 @@ class ReviewScreen(Screen):
                 text = app.answers.get(q.id, "")
                 head = Content.assemble((f"Q{app.numbers[q.id]}. ", "bold"), clean(q.text))
                 if text.strip():
-                    body = Content(answer_preview(text) if q.is_free_text else chosen_preview(q, text))
+                    body = full_answer(text) if q.is_free_text else Content(chosen_preview(q, text))
                 elif q.required:
                     body = Content.styled("⚠ Not answered (required)", "bold $error")
                 else:

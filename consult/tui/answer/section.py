@@ -3,18 +3,20 @@ pick) that saves as the member goes."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import DescendantFocus
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from consult.questions import Section
 from consult.text import clean
+from consult.tui.answer.app import AMENDING_NOTICE
 from consult.tui.answer.widgets import (
     QuestionBox,
     SaveIndicator,
@@ -23,25 +25,66 @@ from consult.tui.answer.widgets import (
     safe,
 )
 
-SIDEBAR_TITLE_WIDTH = 14
-
 
 def nav_options(app, current: str) -> list[Option]:
     """Sidebar entries: profile, each section with answered/total, review."""
     options = [Option(Content("Profile & consent"), id="profile")]
     for number, section in enumerate(app.bank.sections, start=1):
-        options.append(Option(section_prompt(app, number, section), id=f"section:{section.id}"))
+        options.append(Option(section_prompt(app, number, section, current=section.id == current),
+                              id=f"section:{section.id}"))
     options.append(Option(Content("Review & submit"), id="review"))
     return options
 
 
-def section_prompt(app, number: int, section: Section) -> Content:
+def section_prompt(app, number: int, section: Section, *, current: bool = False) -> Content:
+    """"4. Involving the VCS in local service design 0/4", wrapped by the list: whole titles,
+    so that sections whose titles start alike can be told apart at 80 columns."""
     title = " ".join(clean(section.title).split())
-    if len(title) > SIDEBAR_TITLE_WIDTH:
-        title = title[: SIDEBAR_TITLE_WIDTH - 1].rstrip() + "…"
     done, total = app.answered(section), len(section.questions)
-    progress = Content.styled(f"{done}/{total}", "$success" if done == total else "$text-muted")
-    return Content.assemble(f"{number}. {title}".ljust(SIDEBAR_TITLE_WIDTH + 4), progress)
+    progress = Content.styled(f"{done}/{total}" + (" ✓" if done == total else ""),
+                              "$success" if done == total else "$text-muted")
+    marker = ("▶ ", "bold") if current else ""  # where the member is, not by colour alone
+    return Content.assemble(marker, f"{number}. {title}  ", progress)
+
+
+class SectionIntro(Widget, can_focus=True):
+    """The section's title and context: where a section opens, focus and all. Tab, Enter or
+    typing goes on to the first question."""
+
+    BINDINGS = [Binding("enter", "first_question", "First question", show=False)]
+
+    def __init__(self, section: Section, first_number: int | None) -> None:
+        super().__init__(classes="section-intro")
+        self.section = section
+        self.first_number = first_number
+
+    def compose(self) -> ComposeResult:
+        yield Static(safe(self.section.title), classes="section-title")
+        if self.section.context:
+            yield Static(safe(self.section.context), classes="section-context")
+        if self.first_number is not None:
+            yield Static(Content(f"Tab or Enter (or just start typing): answer Q{self.first_number}."),
+                         classes="intro-hint")
+
+    def _first_box(self) -> QuestionBox | None:
+        return self.screen.query(QuestionBox).first() if self.screen.query(QuestionBox) else None
+
+    def action_first_question(self) -> None:
+        box = self._first_box()
+        if box is not None:
+            box.editor.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed while reading the context starts the first answer (in view)."""
+        box = self._first_box()
+        if box is None or not event.is_printable or not event.character:
+            return
+        editor = box.editor
+        if isinstance(editor, TextArea):
+            event.stop()
+            event.prevent_default()
+            editor.focus()
+            editor.insert(event.character)
 
 
 class SectionScreen(Screen):
@@ -74,10 +117,11 @@ class SectionScreen(Screen):
                 with Horizontal(id="status"):
                     yield Static(Content(f"Section {number} of {len(sections)}"), id="where")
                     yield SaveIndicator(id="saved")
+                if app.amending:
+                    yield Static(Content(AMENDING_NOTICE), id="amend-note")
                 with VerticalScroll(id="pane"):
-                    yield Static(safe(self.section.title), classes="section-title")
-                    if self.section.context:
-                        yield Static(safe(self.section.context), classes="section-context")
+                    yield SectionIntro(self.section, app.numbers[self.section.questions[0].id]
+                                       if self.section.questions else None)
                     for q in self.section.questions:
                         yield make_answer_box(q, app.numbers[q.id], app.answers.get(q.id, ""),
                                               app.save_answer, id=f"box-{css_id(q.id)}")
@@ -97,8 +141,10 @@ class SectionScreen(Screen):
             box.editor.focus()
             self.call_after_refresh(box.scroll_visible, top=True, animate=False)
         else:
+            # The section opens at its context, with the focus on it: Tab (or typing) goes to
+            # the first question, so an answer never lands in a box the member cannot see.
             self.app.save_position(f"section:{self.section.id}")
-            self.query(QuestionBox).first().editor.focus(scroll_visible=False)
+            self.query_one(SectionIntro).focus(scroll_visible=False)
 
     # ------------------------------------------------------------------ saving
     def flush_answers(self) -> None:
@@ -121,7 +167,7 @@ class SectionScreen(Screen):
         nav = self.query_one("#nav", OptionList)
         number = self.app.bank.sections.index(self.section) + 1
         nav.replace_option_prompt(f"section:{self.section.id}",
-                                  section_prompt(self.app, number, self.section))
+                                  section_prompt(self.app, number, self.section, current=True))
 
     def save_state_changed(self) -> None:
         """The indicator tells the truth: saving, saved (and when), or not saved yet."""
@@ -137,6 +183,12 @@ class SectionScreen(Screen):
         box = next((a for a in event.widget.ancestors_with_self if isinstance(a, QuestionBox)), None)
         if box is not None:
             self.app.save_position(f"question:{box.question.id}")
+            # The question with its editor in view, not just the editor.
+            self.call_after_refresh(self._show_box, box)
+
+    def _show_box(self, box: QuestionBox) -> None:
+        if box.is_mounted and box.has_focus_within:
+            self.query_one("#pane", VerticalScroll).scroll_to_widget(box, animate=False, top=False)
 
     def on_unmount(self) -> None:
         self.flush_answers()

@@ -34,7 +34,7 @@ class ConfirmSubmitScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Not yet", tooltip="Go back without submitting", id="cancel"),
-        Binding("ctrl+s", "confirm", "Submit", tooltip="Submit your response", id="confirm"),
+        Binding("ctrl+t", "confirm", "Submit", tooltip="Submit your response", id="confirm"),
     ]
 
     def __init__(self, missing: list[tuple[str, str]] | None = None) -> None:
@@ -70,9 +70,8 @@ class ConfirmSubmitScreen(ModalScreen[str | None]):
         lines = [f"You have answered {len(questions) - len(unanswered)} of {len(questions)} questions."]
         if app.respondent.submitted:
             lines.append(f"This response was submitted before, on "
-                         f"{submitted_words(app.respondent.submitted_at)}. Your changes are "
-                         "already saved in it; submitting again confirms them and updates the "
-                         "submission time.")
+                         f"{submitted_words(app.respondent.submitted_at)}. Submitting again "
+                         "sends your changes: Clinks will use this version instead.")
         lines.append("You can still reopen it with your resume code and change it later.")
         yield Static(Content.styled("Submit your response to Clinks?", "bold"), id="confirm-title")
         yield Static(Content("\n".join(lines)), id="confirm-text")
@@ -84,7 +83,7 @@ class ConfirmSubmitScreen(ModalScreen[str | None]):
         self.query_one("#go-missing" if self.missing else "#confirm", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While something required is empty, Ctrl+S (again) does not submit, and the footer
+        # While something required is empty, Ctrl+T (again) does not submit, and the footer
         # does not offer it.
         return not (action == "confirm" and self.missing)
 
@@ -106,11 +105,11 @@ class ConfirmSubmitScreen(ModalScreen[str | None]):
 
 class ReceiptScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+y", "copy_code", "Copy code", tooltip="Copy the resume code to the clipboard",
+        Binding("ctrl+n", "copy_code", "Copy code", tooltip="Copy the resume code to the clipboard",
                 id="copy"),
-        Binding("ctrl+e", "save_copy", "Save copy", tooltip="Save your response as a Markdown file",
+        Binding("ctrl+f", "save_copy", "Save copy", tooltip="Save your response to a new file",
                 id="save-copy"),
-        Binding("ctrl+r", "app.review", "Amend", tooltip="Go back and change your answers",
+        Binding("ctrl+r", "app.review", "Review", tooltip="See every answer; change any of them",
                 id="amend"),
     ]
 

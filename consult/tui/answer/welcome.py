@@ -21,6 +21,12 @@ class WelcomeScreen(Screen):
     BINDINGS = [
         Binding("ctrl+o", "start", "Start", tooltip="Start a new response", id="start"),
         Binding("ctrl+l", "focus_code", "Resume", tooltip="Type your resume code", id="resume"),
+        # The text above scrolls whatever has the focus (nothing else here uses these keys).
+        Binding("down", "scroll_text('down')", "Read on", tooltip="Scroll the text down",
+                id="read-on"),
+        Binding("up", "scroll_text('up')", "Back up", show=False),
+        Binding("pagedown", "scroll_text('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll_text('page_up')", "Page up", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -38,6 +44,7 @@ class WelcomeScreen(Screen):
             if bank.privacy:
                 yield Static(Content.styled("Privacy", "bold"), classes="heading")
                 yield Static(safe(_paragraphs(bank.privacy)), classes="privacy")
+        yield Static("", id="more-hint")
         with Vertical(id="welcome-actions"):
             with Horizontal(id="start-row"):
                 yield Button("Start a new response", id="start", variant="primary")
@@ -53,6 +60,22 @@ class WelcomeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#code", Input).cursor_blink = not self.app.is_headless
         self.query_one("#start", Button).focus()
+        self.call_after_refresh(self._more_hint)
+
+    def action_scroll_text(self, how: str) -> None:
+        text = self.query_one("#welcome-text", VerticalScroll)
+        getattr(text, f"scroll_{how}")(animate=False)
+        self.call_after_refresh(self._more_hint)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._more_hint)
+
+    def _more_hint(self) -> None:
+        """Say when the text goes on below the visible part, and how to read it."""
+        text = self.query_one("#welcome-text", VerticalScroll)
+        more = text.max_scroll_y > 0 and text.scroll_y < text.max_scroll_y
+        self.query_one("#more-hint", Static).update(
+            Content("↓ More below: press the Down arrow or PgDn to read on.") if more else Content(""))
 
     @property
     def code_field(self) -> Input:

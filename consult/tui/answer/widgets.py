@@ -20,7 +20,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import RadioButton, RadioSet, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, RadioButton, RadioSet, SelectionList, Static, TextArea
+from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.selection_list import Selection
 
 from consult.questions import Question
@@ -44,12 +45,17 @@ def safe(text: str | None) -> Content:
 class SafeTextArea(TextArea):
     """A TextArea whose document keeps the member's text exactly, but whose display is clean.
 
+    Ctrl+A selects the whole answer (as in most editors; Home still goes to the line start), so
+    that Ctrl+A then Delete clears it.
+
     Textual's TextArea writes an answer's ``ESC]0;...`` or ``ESC[2J`` straight to the terminal
     (measured on textual 8.2.8: only BEL is dropped). Loading ``clean()``-ed text instead would
     silently rewrite the stored answer on its next save, so the document stays raw and each
     rendered line is cleaned instead. Control characters have zero cell width, so dropping them
     from a rendered line leaves every column (and the cursor) where it was.
     """
+
+    BINDINGS = [Binding("ctrl+a", "select_all", "Select all", show=False)]
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -88,12 +94,18 @@ class QuestionBox(Widget):
         self._saved_text = text
         self.dirty = False
 
-    def compose_heading(self) -> ComposeResult:
+    def _title(self, focused: bool) -> Content:
+        """The question's heading; ``▶`` marks the one being answered (not colour alone)."""
         q = self.question
-        title = Content.assemble((f"Q{self.number}. ", "bold"), (clean(q.text), "bold"))
+        title = Content.assemble(("▶ " if focused else "", "bold"), (f"Q{self.number}. ", "bold"),
+                                 (clean(q.text), "bold"))
         if q.required:
             title = title + Content.styled("  (required)", "italic")
-        yield Static(title, classes="question-text")
+        return title
+
+    def compose_heading(self) -> ComposeResult:
+        q = self.question
+        yield Static(self._title(False), classes="question-text")
         if q.help:
             yield Static(safe(q.help), classes="question-help")
 
@@ -107,8 +119,18 @@ class QuestionBox(Widget):
         """The answer as it would be stored now."""
         raise NotImplementedError
 
+    def on_descendant_focus(self) -> None:
+        self._mark(True)
+
     def on_descendant_blur(self) -> None:
+        self._mark(False)
         self.flush()
+
+    def _mark(self, focused: bool) -> None:
+        self.set_class(focused, "-focused")
+        headings = self.query(".question-text")
+        if headings:
+            headings.first(Static).update(self._title(focused))
 
     def _stop_timers(self) -> None:
         """Nothing waits here; :class:`AnswerBox` stops its autosave timers."""
@@ -210,7 +232,13 @@ class AnswerBox(QuestionBox):
 
 
 class OptionButton(RadioButton):
-    """A radio button whose label wraps (RadioButton keeps to one line and cuts a long option)."""
+    """A radio button whose label wraps (RadioButton keeps to one line and cuts a long option),
+    and whose state reads as text: ``(•)`` chosen, ``( )`` not (Textual's shows ``▐●▌`` for
+    both, told apart by colour only)."""
+
+    BUTTON_LEFT = "("
+    BUTTON_RIGHT = ")"
+    BUTTON_INNER = " "
 
     DEFAULT_CSS = """
     OptionButton {
@@ -218,10 +246,72 @@ class OptionButton(RadioButton):
         text-wrap: wrap;
         text-overflow: fold;
     }
+    OptionButton > .toggle--button, OptionButton.-on > .toggle--button {
+        background: transparent;
+        color: $text;
+        text-style: bold;
+    }
     """
+
+    def __init__(self, label: Content, value: bool = False) -> None:
+        super().__init__(label, value)
+        self.BUTTON_INNER = "•" if value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "•" if self.value else " "
+        super().watch_value()
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return max(1, self.render().get_height(self.styles, width))
+
+
+class TickBox(Checkbox):
+    """A check box whose state reads as text, on screen and to a screen reader: ``[x]`` and
+    "ticked", or ``[ ]`` and "not ticked" (Textual's shows ``▐X▌`` either way)."""
+
+    BUTTON_LEFT = "["
+    BUTTON_RIGHT = "]"
+    BUTTON_INNER = " "
+
+    DEFAULT_CSS = """
+    TickBox > .toggle--button, TickBox.-on > .toggle--button {
+        background: transparent;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, value: bool = False, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(self._words(value), value, id=id, classes=classes)
+        self.BUTTON_INNER = "x" if value else " "
+
+    @staticmethod
+    def _words(value: bool) -> Content:
+        return Content("Yes (ticked)" if value else "No (not ticked)")
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "x" if self.value else " "
+        self.label = self._words(self.value)
+        super().watch_value()
+
+
+class TickList(SelectionList):
+    """A SelectionList whose boxes read ``[x]`` / ``[ ]`` (not ``▐X▌`` in two colours)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 3 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        index = (segments[1].style.meta or {}).get("option") if segments[1].style else None
+        try:
+            ticked = index is not None and self.get_option_at_index(index).value in self.selected
+        except Exception:  # an index past the end while the list changes
+            return strip
+        plain = segments[3].style if len(segments) > 3 else None
+        box = [Segment("[", plain), Segment("x" if ticked else " ", segments[1].style), Segment("]", plain)]
+        return Strip(box + segments[3:], strip.cell_length)
 
 
 class ChoiceBox(QuestionBox):
@@ -253,8 +343,8 @@ class ChoiceBox(QuestionBox):
         picker: Widget
         if q.kind == "multi":
             chosen = set(current)
-            picker = SelectionList(*[Selection(safe(o), o, o in chosen) for o in q.options],
-                                   id=wid, classes="answer-choices answer-multi")
+            picker = TickList(*[Selection(safe(o), o, o in chosen) for o in q.options],
+                              id=wid, classes="answer-choices answer-multi")
             picker.border_title = f"Q{self.number}: choose all that apply"
         else:
             selected = "" if current is None else str(current)
