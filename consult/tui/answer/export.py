@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from consult.files import write_private_atomic
 from consult.questions import Bank, Question
 from consult.store import Respondent
 from consult.text import clean
@@ -109,38 +108,6 @@ def free_name(folder: Path, name: str) -> str:
 
 
 def write_new(path: Path, text: str) -> Path:
-    """Write ``text`` to a NEW file readable by its owner only (0600), all or nothing.
-
-    The text goes to a private temporary file beside ``path``, then is hard-linked to its name,
-    which fails if anything has that name by then: an existing file is never replaced, not even
-    one created a moment after the check. (Where hard links are not allowed, ``O_EXCL``.)
-    """
-    path = Path(path).expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:
-            _write_exclusive(path, text)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path.resolve()
-
-
-def _write_exclusive(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    """Write ``text`` to a NEW file readable by its owner only (0600), all or nothing: an
+    existing file is never replaced, not even one created a moment after the check."""
+    return write_private_atomic(Path(path).expanduser(), text, overwrite=False).resolve()

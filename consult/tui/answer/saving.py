@@ -13,11 +13,11 @@ import errno
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from consult.files import write_private_atomic
 from consult.store import StoreError
 from consult.text import clean
 
@@ -35,15 +35,18 @@ Key = tuple[str, ...]
 
 def problem_words(exc: BaseException) -> str:
     """What went wrong, in words a member understands (never a traceback)."""
+    from consult.store.errors import SchemaError, StoreBusy, StoreFull, StoreReadOnly
+
     text = str(exc).lower()
-    number = getattr(exc, "errno", None) or getattr(exc, "sqlite_errorcode", None)
-    if "locked" in text or "busy" in text:
+    number = getattr(exc, "errno", None)
+    if isinstance(exc, StoreBusy) or "locked" in text or "busy" in text:
         return "the database is busy (another program is writing to it)"
-    if "full" in text or number == errno.ENOSPC:
+    if isinstance(exc, StoreFull) or " full" in text or number == errno.ENOSPC:
         return "the disk is full"
-    if "readonly" in text or "read-only" in text or number in (errno.EROFS, errno.EACCES):
+    if (isinstance(exc, StoreReadOnly) or "readonly" in text or "read-only" in text
+            or number in (errno.EROFS, errno.EACCES)):
         return "the database cannot be written to (it is read-only)"
-    if "newer" in text or "schema" in text:
+    if isinstance(exc, SchemaError) or "newer" in text:
         return "the database was made by a newer version of consult"
     return f"the database could not be written ({' '.join(clean(str(exc)).split())[:120]})"
 
@@ -61,20 +64,8 @@ def write_private(path: Path, text: str, *, replace: bool) -> None:
     With ``replace=False`` an existing file is never touched (``FileExistsError``); with
     ``replace=True`` the file (one this session created) is swapped for the new text at once.
     """
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)  # 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails if the name exists: never over someone's file
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_private_atomic(path, text, overwrite=replace)
 
 
 class PendingWrites:
