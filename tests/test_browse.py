@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
 
 from consult.analysis import METHOD
+from consult.codebook import question_coding
 from consult.store import Store
 from consult.tui.browse import make_browse_app
 from consult.tui.browse.dialogs import ConfirmModal, InputModal, PickModal
@@ -267,8 +268,8 @@ async def test_themes_rename_survives_reopen(app):
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
         assert screen.theme().label == "Late [payment]"
-    run = reopen(app).latest_run("localising-justice")
-    assert [t.label for t in reopen(app).themes(run.id, Q1)][0] == "Late [payment]"
+    coding = question_coding(reopen(app), "localising-justice", Q1)
+    assert coding.themes[0].label == "Late [payment]" and coding.themes[0].status == "confirmed"
 
 
 async def test_themes_merge_split_move_key_quote(app):
@@ -280,17 +281,18 @@ async def test_themes_merge_split_move_key_quote(app):
         await pilot.press("enter")  # the only other theme: Funding and payment
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
         assert app.screen.message.plain == (
-            "Merge ‘Small providers squeezed’ (2 answers) into ‘Funding and payment’ (3)? The merged theme "
+            "Merge ‘Small providers squeezed’ (1 respondent) into ‘Funding and payment’ (3)? The merged theme "
             "keeps ‘Funding and payment’; ‘Small providers squeezed’ goes.")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
-        assert [t.label for t in screen.themes] == ["Funding and payment", "Other"]
-        assert screen.themes[0].size == 5
+        assert [e.label for e in screen.entries] == ["Funding and payment", "Other (fits no theme)"]
+        assert screen.theme().count == 4  # r1, r5, r2 and r6 (r3's draft is not counted)
         # split two answers off into a new theme
         await pilot.press("tab")
         assert app.focused is screen.query_one("#members-table")
         await pilot.press("space", "space")
         assert len(screen.selected) == 2
+        split = sorted(screen.selected)
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
         await type_into(pilot, "Prime relationships")
@@ -298,28 +300,26 @@ async def test_themes_merge_split_move_key_quote(app):
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is screen)
-        assert screen.theme().label == "Prime relationships" and screen.theme().size == 2
+        assert screen.theme().label == "Prime relationships" and screen.theme().count == 2
         # move the highlighted answer of the new theme to Other
+        await pilot.press("tab")
         moved = screen.current().respondent_id
         await pilot.press("v")
         await wait_for(pilot, lambda: isinstance(app.screen, PickModal))
-        labels = [o.prompt.plain for o in app.screen.query_one(OptionList)._options]
-        await pilot.press(*["down"] * labels.index(next(x for x in labels if x.startswith("Other"))), "enter")
-        await wait_for(pilot, lambda: app.screen is screen)
-        assert screen.theme().size == 1
+        await pilot.press(*"other", "enter")
+        await wait_for(pilot, lambda: app.screen is screen and screen.theme().count == 1)
         remaining = screen.current().respondent_id
         await pilot.press("k")
     store = reopen(app)
-    run_id = store.latest_run("localising-justice").id
-    themes = {t.label: t for t in store.themes(run_id, Q1)}
-    assert set(themes) == {"Funding and payment", "Other", "Prime relationships"}
-    assert themes["Prime relationships"].created_by == "staff"
-    assert store.placements(Q1)[moved] == "Other"
-    assert store.placements(Q1)[remaining] == "Prime relationships"
+    coding = question_coding(store, "localising-justice", Q1)
+    assert {t.label: set(t.respondents) for t in coding.themes} == {
+        "Funding and payment": {"r1", "r2", "r5", "r6"} - set(split),
+        "Prime relationships": {remaining}}
+    assert moved in coding.other and set(split) == {moved, remaining}
+    assert all(t.status == "confirmed" for t in coding.themes)
     assert store.key_quotes(Q1) == {(remaining, Q1)}
-    assert [e["action"] for e in store.curation_log()] == [
-        "key_quote", "move_answer", "split_theme", "merge_themes"]
-    assert {e["by"] for e in store.curation_log()} == {USER}
+    assert [a.action for a in store.codebook_history("localising-justice", Q1)] == ["move", "split", "merge"]
+    assert {a.by for a in store.codebook_history("localising-justice", Q1)} == {USER}
 
 
 # ---------------------------------------------------------------------- help, palette, esc
@@ -402,13 +402,13 @@ async def test_themes_list_hides_groups_left_empty(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_themes(pilot)
         await pilot.press("down", "down")  # Other: r4 alone
-        assert screen.theme().label == "Other"
+        assert screen.entry().key == "other" and screen.theme() is None
         await pilot.press("tab", "x")
         await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
         await type_into(pilot, "spam")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
-        assert [t.label for t in screen.themes] == ["Funding and payment", "Small providers squeezed"]
+        assert [e.label for e in screen.entries] == ["Funding and payment", "Small providers squeezed"]
 
 
 async def test_rename_to_a_built_in_group_is_refused_with_a_message(app):

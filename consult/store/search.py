@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from consult.store.respondent_pages import RespondentPagesMixin, RespondentRow, json_path
 from consult.store.search_query import (
     EXACT_FUNCTION,
     HL_CLOSE,
@@ -100,20 +101,6 @@ class Overview:
     latest_submission: str | None
 
 
-@dataclass
-class RespondentRow:
-    id: str
-    organisation: str | None
-    status: str
-    excluded_reason: str | None
-    answers: int
-    updated_at: str
-
-
-def _json_path(field_id: str) -> str:
-    return '$."' + field_id.replace('"', "") + '"'
-
-
 _ANSWER_COLUMNS = """
     a.id, a.respondent_id, a.question_id, a.text, r.status, r.excluded_reason,
     json_extract(r.profile, :org_path) AS organisation,
@@ -129,7 +116,7 @@ _ANSWER_COLUMNS = """
 """
 
 
-class SearchMixin:
+class SearchMixin(RespondentPagesMixin):
     """Read methods of :class:`consult.store.Store` for the staff browser."""
 
     # ------------------------------------------------------------------ overview
@@ -149,7 +136,7 @@ class SearchMixin:
             " GROUP BY a.question_id", (consultation_id,))}
         breakdowns = {}
         for field_id in breakdown_fields:
-            path = _json_path(field_id)
+            path = json_path(field_id)
             counts = [(str(r[0]), r[1]) for r in self.query(
                 "SELECT j.value, count(*) FROM respondents r, json_each(r.profile, ?) j"
                 " WHERE r.consultation_id = ? AND r.excluded_reason IS NULL AND j.value != ''"
@@ -177,7 +164,7 @@ class SearchMixin:
             sql += " AND r.excluded_reason IS NULL AND r.status = :status"
             params["status"] = status
         for i, (field_id, value) in enumerate(sorted(filters.profile.items())):
-            params[f"pf{i}"] = _json_path(field_id)
+            params[f"pf{i}"] = json_path(field_id)
             params[f"pv{i}"] = value
             # Equality first (cheap; choice fields), then list membership (multi fields).
             sql += (f" AND (json_extract(r.profile, :pf{i}) = :pv{i}"
@@ -231,7 +218,7 @@ class SearchMixin:
         """
         run_id = self._latest_run_id(consultation_id)
         params = {"cid": consultation_id, "qid": question_id, "run_id": run_id, "user": user,
-                  "org_path": _json_path(org_field or ""), "after": after_id, "limit": limit}
+                  "org_path": json_path(org_field or ""), "after": after_id, "limit": limit}
         where = self._filter_sql(filters, params)
         rows = self.query(
             f"SELECT {_ANSWER_COLUMNS} FROM answers a JOIN respondents r ON r.id = a.respondent_id"
@@ -244,7 +231,7 @@ class SearchMixin:
         """One answer with its organisation, theme, read mark, flag and key-quote mark."""
         run_id = self._latest_run_id(consultation_id)
         params = {"rid": respondent_id, "qid": question_id, "run_id": run_id, "user": user,
-                  "org_path": _json_path(org_field or "")}
+                  "org_path": json_path(org_field or "")}
         rows = self.query(
             f"SELECT {_ANSWER_COLUMNS} FROM answers a JOIN respondents r ON r.id = a.respondent_id"
             " WHERE a.respondent_id = :rid AND a.question_id = :qid", params)
@@ -271,7 +258,7 @@ class SearchMixin:
         query = parsed.fts()
         run_id = self._latest_run_id(consultation_id)
         params = {"cid": consultation_id, "run_id": run_id, "user": user, "q": query,
-                  "org_path": _json_path(org_field or ""), "limit": limit, "after": after_id}
+                  "org_path": json_path(org_field or ""), "limit": limit, "after": after_id}
         where = self._filter_sql(filters, params)
         if question_id:
             params["qid"] = question_id
@@ -365,7 +352,7 @@ class SearchMixin:
         row = self.conn.execute("SELECT run_id FROM themes WHERE id = ?", (theme_id,)).fetchone()
         if row is None:
             return []
-        params = {"tid": theme_id, "run_id": row[0], "user": user, "org_path": _json_path(org_field or ""),
+        params = {"tid": theme_id, "run_id": row[0], "user": user, "org_path": json_path(org_field or ""),
                   "limit": limit, "offset": offset}
         rows = self.query(
             f"SELECT {_ANSWER_COLUMNS} FROM theme_members tm"
@@ -375,6 +362,21 @@ class SearchMixin:
             " ORDER BY tm.rank IS NULL, tm.rank, tm.score DESC, tm.respondent_id LIMIT :limit OFFSET :offset",
             params)
         return self._answer_rows(rows, self._theme_labels(row[0]))
+
+    def answer_rows(self, consultation_id: str, question_id: str, respondent_ids: list[str], *, user: str,
+                    org_field: str | None = None) -> list[AnswerRow]:
+        """The answers of these respondents to one question, in the order given (a page of a
+        codebook theme's members, which :func:`consult.codebook.question_coding` orders)."""
+        if not respondent_ids:
+            return []
+        run_id = self._latest_run_id(consultation_id)
+        params = {"qid": question_id, "run_id": run_id, "user": user, "org_path": json_path(org_field or ""),
+                  "ids": json.dumps(list(respondent_ids))}
+        rows = self.query(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers a JOIN respondents r ON r.id = a.respondent_id"
+            " WHERE a.question_id = :qid AND a.respondent_id IN (SELECT value FROM json_each(:ids))", params)
+        found = {row.respondent_id: row for row in self._answer_rows(rows, self._theme_labels(run_id))}
+        return [found[rid] for rid in respondent_ids if rid in found]
 
     def theme_labels(self, consultation_id: str, question_id: str | None = None) -> list[str]:
         """Distinct theme labels of the latest run (of one question, or of all), for filters."""
@@ -387,65 +389,3 @@ class SearchMixin:
             sql += " AND question_id = ?"
             params.append(question_id)
         return sorted((r[0] for r in self.query(sql, tuple(params))), key=lambda label: (label.casefold(), label))
-
-    # ------------------------------------------------------------------ respondents
-    def _respondent_where(self, text: str, org_field: str | None, params: list) -> str:
-        """Respondents whose organisation contains ``text`` (any case) or whose id starts with it."""
-        text = " ".join((text or "").split())
-        if not text:
-            return ""
-        like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params += [_json_path(org_field or ""), f"%{like}%", f"{like}%"]
-        return (" AND (coalesce(json_extract(r.profile, ?), '') LIKE ? ESCAPE '\\'"
-                " OR r.id LIKE ? ESCAPE '\\')")
-
-    def respondent_page(self, consultation_id: str, *, after_id: str = "", limit: int = 100,
-                        org_field: str | None = None, include_excluded: bool = True,
-                        text: str = "") -> list[RespondentRow]:
-        """One page of respondents in id order (keyset: after ``after_id``), with their number of
-        non-empty answers; ``text`` keeps those whose organisation contains it (any case) or whose
-        id starts with it."""
-        params: list = [_json_path(org_field or ""), consultation_id, after_id]
-        sql = ("SELECT r.id, json_extract(r.profile, ?) AS org, r.status, r.excluded_reason, r.updated_at,"
-               " (SELECT count(*) FROM answers a WHERE a.respondent_id = r.id AND a.text != '') AS n"
-               " FROM respondents r WHERE r.consultation_id = ? AND r.id > ?")
-        if not include_excluded:
-            sql += " AND r.excluded_reason IS NULL"
-        sql += self._respondent_where(text, org_field, params)
-        rows = self.query(sql + " ORDER BY r.id LIMIT ?", (*params, limit))
-        return [RespondentRow(id=r["id"], organisation=r["org"], status=r["status"],
-                              excluded_reason=r["excluded_reason"], answers=r["n"], updated_at=r["updated_at"])
-                for r in rows]
-
-    def count_respondents(self, consultation_id: str, *, text: str = "", org_field: str | None = None) -> int:
-        """Respondents (excluded ones too), or those ``text`` finds as in :meth:`respondent_page`."""
-        params: list = [consultation_id]
-        where = self._respondent_where(text, org_field, params)
-        return self.scalar(f"SELECT count(*) FROM respondents r WHERE r.consultation_id = ?{where}",
-                           tuple(params))
-
-    def exclusion(self, respondent_id: str) -> dict | None:
-        """``{reason, at, by}`` when the response is excluded, else None."""
-        row = self.conn.execute("SELECT excluded_reason, excluded_at, excluded_by FROM respondents"
-                                " WHERE id = ?", (respondent_id,)).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return {"reason": row[0], "at": row[1], "by": row[2]}
-
-    # ------------------------------------------------------------------ bulk (benchmarks, fixtures)
-    def bulk_insert(self, consultation_id: str, respondents: Iterable[dict],
-                    answers: Iterable[tuple[str, str, str]]) -> None:
-        """Fast path for synthetic data: new respondents and ``(respondent, question, text)``
-        answers in one transaction, with no revision history. Not for real responses."""
-        now = self.now()
-        with self.write():
-            self.conn.executemany(
-                "INSERT INTO respondents (id, consultation_id, source, status, profile, consent,"
-                " created_at, updated_at, submitted_at) VALUES (?, ?, 'synthetic', ?, ?, ?, ?, ?, ?)",
-                [(r["respondent"], consultation_id, r.get("status", "submitted"),
-                  json.dumps(r.get("profile") or {}, ensure_ascii=False), json.dumps(r.get("consent") or {}),
-                  r.get("created_at") or now, r.get("updated_at") or r.get("created_at") or now,
-                  r.get("submitted_at")) for r in respondents])
-            self.conn.executemany(
-                "INSERT INTO answers (respondent_id, question_id, text, updated_at) VALUES (?, ?, ?, ?)",
-                [(rid, qid, text, now) for rid, qid, text in answers])

@@ -21,6 +21,20 @@ from consult.tui.browse.dialogs import InputModal
 from consult.tui.browse.widgets import PagedTable, ReadingPane, cursor_key, safe_line
 
 REMOVE = object()
+EXCERPT_SHOWN = 12  # sentences listed in the excerpt dialog (the range may run past them)
+
+
+def sentence_range(text: str, count: int) -> tuple[int | None, int | None] | bool:
+    """``"all"`` -> (None, None); ``"3"`` -> (3, 3); ``"2-4"`` -> (2, 4); False if not a range of
+    ``count`` sentences."""
+    text = text.strip().lower().replace("–", "-")
+    if text in ("all", "*", ""):
+        return None, None
+    first, _, last = text.partition("-")
+    if not first.strip().isdigit() or (last and not last.strip().isdigit()):
+        return False
+    a, b = int(first), int(last or first)
+    return (a, b) if 1 <= a <= b <= count else False
 
 
 def why_not_quoted(app, respondent_id: str) -> str | None:
@@ -73,7 +87,7 @@ class AnswerActions:
     def _do(self, fn, *args, **kwargs) -> bool:
         try:
             fn(*args, **kwargs)
-        except (CurationError, KeyError) as exc:
+        except (CurationError, KeyError, ValueError) as exc:
             self.app.say(str(exc), error=True)
             return False
         return True
@@ -113,6 +127,44 @@ class AnswerActions:
             else:
                 self.app.say("Marked as a key quote.")
         self.refresh_row(row.respondent_id, row.question_id)
+
+    def action_excerpt(self) -> None:
+        """Choose which sentences of the answer the report quotes (it becomes a key quote)."""
+        from consult.report.quotes import sentences
+
+        row = self._need_row()
+        if row is None:
+            return
+        app = self.app
+        parts = sentences(row.text)
+        chosen = app.store.quote_excerpts().get((row.respondent_id, row.question_id))
+        prompt = Text("The answer's sentences:\n", style="bold")
+        for n, sentence in enumerate(parts[:EXCERPT_SHOWN], start=1):
+            prompt.append(f"{n:>2}. ", style="bold")
+            prompt.append_text(safe_line(sentence, 200))
+            prompt.append("\n")
+        if len(parts) > EXCERPT_SHOWN:
+            prompt.append(f"    … {len(parts) - EXCERPT_SHOWN} more\n", style="dim")
+        prompt.append("\nQuote which? A number, a range like 2-3, or all:")
+        value = "all" if chosen is None else (f"{chosen[0]}" if chosen[0] == chosen[1] else f"{chosen[0]}-{chosen[1]}")
+
+        def done(text) -> None:
+            if text is None:
+                return
+            picked = sentence_range(text, len(parts))
+            if picked is False:
+                app.say(f"Not a sentence range: {text}. Give a number from 1 to {len(parts)}, a range like 2-3, "
+                        "or all.", error=True)
+                return
+            first, last = picked
+            if self._do(app.store.set_quote_excerpt, row.respondent_id, row.question_id, first, last, by=app.user):
+                app.say("Key quote: the whole answer." if first is None else
+                        f"Key quote: sentence{'s' if last != first else ''} {text.strip()}.")
+                if reason := why_not_quoted(app, row.respondent_id):
+                    app.say(f"The report will not quote it: {reason}.")
+            self.refresh_row(row.respondent_id, row.question_id)
+
+        app.open_dialog(InputModal("Key quote excerpt", prompt, value, ok="Quote"), done)
 
     def action_exclude(self) -> None:
         row = self._need_row()

@@ -40,6 +40,8 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
         Binding("u", "unread", "Unread only", tooltip="Show only answers you have not opened"),
         dialog_binding("f", "flag", "Flag", tooltip="Flag the answer for follow-up, with a note"),
         Binding("k", "key_quote", "Key quote", tooltip="Mark or unmark the answer as a key quote"),
+        dialog_binding("K", "excerpt", "Quote excerpt", show=False,
+                       tooltip="Choose which sentences of the answer the report quotes"),
         dialog_binding("x", "exclude", "Exclude", tooltip="Exclude the whole response, or restore it"),
         Binding("F", "filters", "Filters", tooltip="Show or hide the filters"),
         Binding("right_square_bracket", "next_question", "Next question", show=False),
@@ -171,7 +173,7 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         # While typing in a filter, the letter belongs to the field.
-        return not (action in ("flag", "exclude") and typing_in_a_field(self))
+        return not (action in ("flag", "exclude", "excerpt") and typing_in_a_field(self))
 
     def action_unread(self) -> None:
         self.query_one(FilterBar).toggle_unread()

@@ -1,11 +1,17 @@
-"""Themes: the latest analysis of one question, and the staff's corrections to it.
+"""Themes: a question's codebook, as staff curate it.
 
-Theme actions (rename, merge, split) act on the highlighted theme; answer actions (select, move,
-key quote, flag, exclude) on the highlighted answer, or for move and split on the selected ones.
-Each is one store method and one transaction, logged with who and when.
+The list shows the codebook (``consult.codebook.question_coding``, the one place counts come
+from): broad themes with their sub-themes indented under them, each with its status (✓ confirmed
+by staff, · candidate, ``new`` for a candidate the latest run proposed), the number of
+respondents in it and their share; then Other, non-answers and answers not coded yet. Beside
+it, the highlighted theme's answers, each marked main (its primary theme) or also, and the
+answer under the cursor with all its themes. The curation keys are in
+:mod:`consult.tui.browse.theme_actions`; every change goes through the store's codebook API.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -15,18 +21,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from consult.store.analyses import ThemeRow
+from consult.codebook import CodedTheme, QuestionCoding, question_coding
 from consult.store.search import AnswerRow
 from consult.text import plural
 from consult.tui.browse.actions import AnswerTableActions, QuestionPicker
-from consult.tui.browse.dialogs import (
-    ConfirmModal,
-    InputModal,
-    PickModal,
-    dialog_binding,
-    quoted,
-    typing_in_a_field,
-)
+from consult.tui.browse.dialogs import dialog_binding
+from consult.tui.browse.theme_actions import DIALOG_ACTIONS, ThemeCuration
 from consult.tui.browse.widgets import (
     MARKS,
     ListTable,
@@ -39,26 +39,48 @@ from consult.tui.browse.widgets import (
 )
 
 PAGE = 100
-END_PAGE = 2000  # End loads every answer left, in pages this big
-KIND_MARK = {"theme": "", "other": "other", "non_answer": "non-answer"}
-OTHER = object()  # move target: Other (not in any theme)
-NEW = object()  # move target: a new theme, named next
-DIALOG_ACTIONS = ("rename", "merge", "split", "move", "flag", "exclude")
+STATUS_MARK = {"confirmed": "✓", "candidate": "·"}
+GROUPS = (("other", "Other (fits no theme)"), ("non_answers", "No substantive answer"),
+          ("uncoded", "Not coded yet (answered since the last run)"))
 
 
-class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
+@dataclass(frozen=True)
+class Entry:
+    """One line of the theme list: a codebook theme, or one of the groups outside the themes."""
+
+    key: str
+    label: str
+    respondents: tuple[str, ...]
+    theme: CodedTheme | None = None
+
+
+class ThemesScreen(ThemeCuration, QuestionPicker, AnswerTableActions, Screen):
     TITLE_TEXT = "Themes"
     QUESTION_SELECT = "themes-select"
     ANSWER_TABLE = "#members-table"
-    ANSWER_COLUMNS = ("sel", "org", "words", "marks")
+    ANSWER_COLUMNS = ("sel", "org", "role", "marks")
     BINDINGS = [
+        dialog_binding("c", "confirm", "Confirm", tooltip="Confirm the highlighted theme as staff's (asks first)"),
         dialog_binding("r", "rename", "Rename", tooltip="Rename the highlighted theme"),
         dialog_binding("m", "merge", "Merge", tooltip="Merge the highlighted theme into another (asks first)"),
-        Binding("space", "select", "Select", tooltip="Select or unselect the highlighted answer"),
-        dialog_binding("s", "split", "Split", tooltip="Split the selected answers off into a new theme (asks first)"),
         dialog_binding("v", "move", "Move",
-                       tooltip="Move the highlighted (or selected) answers to another theme or a new one"),
+                       tooltip="Move the highlighted (or selected) answers to another theme, Other or a new one"),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last change to this question's themes"),
+        Binding("space", "select", "Select", show=False, tooltip="Select or unselect the highlighted answer"),
+        dialog_binding("s", "split", "Split", show=False,
+                       tooltip="Split the selected answers off into a new theme (asks first)"),
+        dialog_binding("d", "describe", "Describe", show=False, tooltip="Write the theme's description"),
+        dialog_binding("a", "add", "Add theme", show=False, tooltip="Add a theme of your own"),
+        dialog_binding("delete", "delete", "Delete", show=False,
+                       tooltip="Delete the highlighted theme; its answers keep their other themes (asks first)"),
+        dialog_binding("b", "reparent", "Broad theme", show=False,
+                       tooltip="Put the theme under a broad theme, or back at the top level"),
+        dialog_binding("e", "answer_themes", "Answer's themes", show=False,
+                       tooltip="Give the answer another theme too, or take one off"),
+        dialog_binding("h", "history", "History", show=False, tooltip="What staff changed, newest first"),
         Binding("k", "key_quote", "Key quote", show=False, tooltip="Mark or unmark the answer as a key quote"),
+        dialog_binding("K", "excerpt", "Quote excerpt", show=False,
+                       tooltip="Choose which sentences of the answer the report quotes"),
         dialog_binding("f", "flag", "Flag", show=False, tooltip="Flag the answer for follow-up, with a note"),
         dialog_binding("x", "exclude", "Exclude", show=False, tooltip="Exclude the whole response, or restore it"),
         Binding("right_square_bracket", "next_question", "Next question", show=False),
@@ -69,11 +91,11 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
     def __init__(self, question_id: str | None = None):
         super().__init__()
         self.question_id = question_id
-        self.themes: list[ThemeRow] = []
-        self.rows: dict[str, AnswerRow] = {}  # the highlighted theme's answers, by respondent id
+        self.coding: QuestionCoding | None = None
+        self.entries: list[Entry] = []
+        self.rows: dict[str, AnswerRow] = {}  # the highlighted entry's answers loaded, by respondent id
         self.selected: set[str] = set()
         self.member_offset = 0
-        self.run_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -86,7 +108,8 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
             themes = ListTable(id="themes-table", cursor_type="row")
             themes.styles.width = left
             themes.add_column("Theme", key="label", width=label)
-            themes.add_column("Size", key="size", width=6)
+            themes.add_column("", key="status", width=3)
+            themes.add_column("Resp", key="size", width=5)
             themes.add_column("%", key="share", width=3)
             yield themes
             with Vertical(id="themes-right"):
@@ -94,7 +117,7 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
                 members = PagedTable(id="members-table", cursor_type="row", zebra_stripes=True)
                 members.add_column("✓", key="sel", width=1)
                 members.add_column("Organisation", key="org", width=org)
-                members.add_column("Words", key="words", width=5)
+                members.add_column("Role", key="role", width=4)
                 members.add_column("●★⚑✗", key="marks", width=4)
                 yield members
                 yield ReadingPane()
@@ -102,11 +125,11 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
 
     def column_widths(self) -> tuple[int, int, int]:
         """The theme list's width and its names' column, and the answers' organisation column:
-        the list takes 45% of the screen (40 to 70 columns), the answers the rest."""
+        the list takes 48% of the screen (40 to 70 columns), the answers the rest."""
         width = self.app.size.width
-        left = max(40, min(70, width * 45 // 100))
-        label = flexible_width(left - 1, (6, 3))  # 1: the focus bar
-        org = flexible_width(width - left - 1, (1, 5, MARKS))
+        left = max(40, min(70, width * 48 // 100))
+        label = flexible_width(left - 1, (3, 5, 3))  # 1: the focus bar
+        org = flexible_width(width - left - 1, (1, 4, MARKS))
         return left, label, org
 
     def on_mount(self) -> None:
@@ -115,48 +138,55 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
         self.query_one("#themes-table").focus()
 
     # ------------------------------------------------------------------ loading
-    def load_themes(self, keep: int | None = None) -> None:
+    def load_themes(self, keep: str | None = None) -> None:
+        """Read the codebook again and list it; the cursor stays on ``keep`` (an entry key) or
+        on the entry it was on."""
         app = self.app
+        keep = keep or (self.entry().key if self.entry() else None)
+        self.coding = coding = question_coding(app.store, app.bank.id, self.question_id)
         run = app.store.latest_run(app.bank.id)
-        self.run_id = run.id if run else None
-        info = self.query_one("#themes-run", Static)
+        self.query_one("#themes-run", Static).update(Text(f"run #{run.id}" if run else "no run yet",
+                                                          style="" if run else "dim"))
+        entries = [Entry(f"t{t.id}", t.label, t.respondents, t) for t in coding.themes]
+        entries += [Entry(key, label, getattr(coding, key)) for key, label in GROUPS if getattr(coding, key)]
+        self.entries = entries
         table = self.query_one("#themes-table", DataTable)
-        keep = keep if keep is not None else (self.theme().id if self.theme() else None)
         table.clear()
-        if run is None:
-            info.update(Text("no analysis yet", style="dim"))
-            self.themes = []
-            self.query_one("#theme-detail", Static).update(
-                Text("No analysis run yet: run `consult analyse`, then come back.", style="dim"))
-            self.load_members()
-            return
-        # Only the run's number: the question selector needs the width (the method is on the overview).
-        info.update(Text(f"run #{run.id}"))
-        info.tooltip = f"run #{run.id} · {run.method} {run.version}"
-        # Groups left with no answers (all moved out, or excluded) are not listed.
-        self.themes = [t for t in app.store.themes(run.id, self.question_id) if t.size > 0]
         cursor = 0
-        for i, t in enumerate(self.themes):
-            label = safe_line(t.label, 80)
-            if t.kind != "theme":
-                label.stylize("italic dim")
-            if t.created_by == "staff":
-                label.append(" ✎", style="dim")
-            table.add_row(label, Text(f"{t.size:,}", justify="right"),
-                          Text(f"{round(t.share * 100)}", justify="right"), key=str(t.id))
-            if t.id == keep:
+        for i, e in enumerate(entries):
+            table.add_row(*self.entry_cells(e), key=e.key)
+            if e.key == keep:
                 cursor = i
-        if self.themes:
+        if entries:
             table.move_cursor(row=cursor, animate=False)
         self.load_members()
 
-    def theme(self) -> ThemeRow | None:
+    def entry_cells(self, e: Entry) -> list[Text]:
+        t = e.theme
+        if t is None:
+            label = Text(e.label, style="italic")
+            status = Text("")
+        else:
+            label = Text("  └ " if t.parent_id is not None else "")
+            label.append_text(safe_line(t.label, 80, style="bold" if t.is_new else ""))
+            status = Text("new" if t.is_new else STATUS_MARK.get(t.status, "?"),
+                          style="bold" if t.is_new else "")
+        share = len(e.respondents) / self.coding.population if self.coding.population else 0.0
+        if t is not None:
+            share = t.share
+        return [label, status, Text(f"{len(e.respondents):,}", justify="right"),
+                Text(f"{round(share * 100)}", justify="right")]
+
+    def entry(self) -> Entry | None:
         table = self.query_one("#themes-table", DataTable)
-        if not self.themes or not table.row_count:
+        if not self.entries or not table.row_count:
             return None
-        row = min(table.cursor_row, len(self.themes) - 1)
-        key = table.coordinate_to_cell_key((row, 0)).row_key.value
-        return next((t for t in self.themes if str(t.id) == key), None)
+        key = table.coordinate_to_cell_key((min(table.cursor_row, table.row_count - 1), 0)).row_key.value
+        return next((e for e in self.entries if e.key == key), None)
+
+    def theme(self) -> CodedTheme | None:
+        entry = self.entry()
+        return entry.theme if entry else None
 
     def load_members(self) -> None:
         members = self.query_one("#members-table", PagedTable)
@@ -164,52 +194,93 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
         self.rows.clear()
         self.selected.clear()
         self.member_offset = 0
-        theme = self.theme()
+        entry = self.entry()
         detail = self.query_one("#theme-detail", Static)
-        if theme is None:
+        if entry is None:
             members.more_available = False
+            too_few = self.coding is not None and self.coding.too_few
+            detail.update(Text("Too few answers to find themes: add a theme of your own with a." if too_few else
+                               "No themes yet: run `consult analyse`, or add a theme with a.", style="dim"))
             self.query_one(ReadingPane).show(None)
             return
-        text = Text()
-        text.append_text(safe_line(theme.label, 80, style="bold"))
-        text.append(f"  {plural(theme.size, 'answer')}, {theme.share:.0%}")
-        if theme.kind != "theme":
-            text.append(f"  ({KIND_MARK[theme.kind]})", style="dim")
-        if theme.created_by == "staff":
-            text.append("  made by staff", style="dim")
-        if theme.terms:
-            text.append("\nTerms: ", style="dim")
-            text.append_text(safe_line(", ".join(theme.terms), 200))
-        if theme.description:
-            text.append("\n")
-            text.append_text(safe_line(theme.description, 300, style="italic"))
-        detail.update(text)
+        detail.update(self.detail_text(entry))
         self.load_more_members()
         self.preview()
 
+    def detail_text(self, entry: Entry) -> Text:
+        t = entry.theme
+        text = Text()
+        text.append_text(safe_line(entry.label, 80, style="bold"))
+        text.append(f"  {plural(len(entry.respondents), 'respondent')}")
+        if t is None:
+            return text
+        text.append(f", {t.share:.0%}  ")
+        if t.is_new:
+            text.append("NEW candidate from the latest run: c confirms it", style="bold")
+        elif t.status == "confirmed":
+            text.append("✓ confirmed by staff: later runs keep it and assign answers to it")
+        else:
+            text.append("· candidate: c confirms it")
+        if len(t.primary) != t.count:
+            text.append(f"\n{len(t.primary):,} have it as their main theme, {t.count - len(t.primary):,} also",
+                        style="dim")
+        if t.parent_id is not None and self.coding.theme(t.parent_id):
+            text.append("\nUnder the broad theme ", style="dim")
+            text.append_text(safe_line(self.coding.theme(t.parent_id).label, 60))
+        if t.description:
+            text.append("\n")
+            text.append_text(safe_line(t.description, 300, style="italic"))
+        if t.terms:
+            text.append("\nTerms: ", style="dim")
+            text.append_text(safe_line(", ".join(t.terms), 200))
+        return text
+
     def load_more_members(self, limit: int = PAGE) -> None:
-        theme = self.theme()
-        if theme is None:
+        entry = self.entry()
+        if entry is None:
             return
         app = self.app
         members = self.query_one("#members-table", PagedTable)
-        page = app.store.theme_member_page(theme.id, user=app.user, offset=self.member_offset, limit=limit,
-                                           org_field=app.org_field)
-        for row in page:
+        ids = list(entry.respondents[self.member_offset:self.member_offset + limit])
+        for row in app.store.answer_rows(app.bank.id, self.question_id, ids, user=app.user,
+                                         org_field=app.org_field):
             self.rows[row.respondent_id] = row
             members.add_row(*self.cells(row), key=row.respondent_id)
-        self.member_offset += len(page)
-        members.more_available = len(page) == limit
+        self.member_offset += len(ids)
+        members.more_available = self.member_offset < len(entry.respondents)
 
     def cells(self, row: AnswerRow) -> list[Text]:
+        t = self.theme()
+        role = "" if t is None else ("main" if row.respondent_id in t.primary else "also")
         return [Text("✓" if row.respondent_id in self.selected else " ", style="bold green"),
-                organisation_cell(row), Text(str(row.words), justify="right"), marks(row)]
+                organisation_cell(row), Text(role, style="" if role == "main" else "dim"), marks(row)]
+
+    def preview(self) -> None:
+        """The answer, with every theme it has (main first) in the pane's head."""
+        row = self.current()
+        pane = self.query_one(ReadingPane)
+        pane.show(row)
+        if row is None or self.coding is None:
+            return
+        mine = self.coding.themes_of(row.respondent_id)
+        head = pane.query_one(".reading-head", Static)
+        line = Text("Themes: ", style="bold")
+        if not mine:
+            line.append("none (Other)" if row.respondent_id in self.coding.other else "none")
+        for i, t in enumerate(mine):
+            if i:
+                line.append(", ")
+            line.append_text(safe_line(t.label, 50))
+            line.append(" (main)" if row.respondent_id in t.primary else " (also)", style="dim")
+        line.append("  e changes them", style="dim")
+        content = head.content if isinstance(head.content, Text) else Text(str(head.content))
+        head.update(Text.assemble(content, "\n", line))
 
     @on(PagedTable.NeedMore, "#members-table")
     def _more(self, event: PagedTable.NeedMore) -> None:
         if event.to_end:
             while event.table.more_available:
-                self.load_more_members(limit=END_PAGE)
+                self.load_more_members(limit=2000)
             event.table.loaded_to_end()
         elif event.table.more_available:
             self.load_more_members()
@@ -230,16 +301,13 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
     def _theme_selected(self) -> None:
         self.query_one("#members-table").focus()
 
-    # ------------------------------------------------------------------ the current answer
-    # current(), preview(), refresh_row() and action_open() come from AnswerTableActions.
     def refresh_data(self) -> None:
         self.load_themes()
 
     def after_exclusion(self, row: AnswerRow) -> None:
-        """An exclusion changes the theme sizes and counts, not only this row: reload them."""
+        """An exclusion changes the counts, not only this row: read the codebook again."""
         self.load_themes()
 
-    # ------------------------------------------------------------------ question
     @on(Select.Changed, "#themes-select")
     def _question_changed(self, event: Select.Changed) -> None:
         if event.value is Select.NULL or event.value == self.question_id:
@@ -247,136 +315,6 @@ class ThemesScreen(QuestionPicker, AnswerTableActions, Screen):
         self.question_id = event.value
         self.load_themes()
 
-    # ------------------------------------------------------------------ curation
     def check_action(self, action: str, parameters) -> bool | None:
-        if action in DIALOG_ACTIONS and typing_in_a_field(self):
-            return False  # the letter belongs to the field being typed in
-        if action in ("rename", "merge", "split", "move", "select") and not self.themes:
-            return None
-        return True
-
-    def _need_theme(self) -> ThemeRow | None:
-        theme = self.theme()
-        if theme is None:
-            self.app.say("No theme here: this question has no analysis yet.")
-        return theme
-
-    def action_rename(self) -> None:
-        theme = self._need_theme()
-        if theme is None:
-            return
-
-        def done(label) -> None:
-            if label and self._do(self.app.store.rename_theme, theme.id, label, by=self.app.user):
-                self.app.say(f"Renamed to {label}.")
-                self.load_themes(keep=theme.id)
-
-        prompt = Text("New name for the theme ")
-        prompt.append_text(safe_line(theme.label, 60, style="bold"))
-        prompt.append(" (typing replaces it; ← or → to edit it):")
-        self.app.open_dialog(InputModal("Rename theme", prompt, theme.label, ok="Rename"), done)
-
-    def theme_option(self, t: ThemeRow) -> tuple[Text, object]:
-        return Text.assemble(safe_line(t.label, 50), (f"  {plural(t.size, 'answer')}", "dim")), t
-
-    def action_merge(self) -> None:
-        theme = self._need_theme()
-        if theme is None:
-            return
-        others = [t for t in self.themes if t.id != theme.id and t.kind == "theme"]
-        if theme.kind != "theme" or not others:
-            self.app.say("Only a theme can be merged, into another theme." if theme.kind != "theme"
-                         else "There is no other theme to merge into.")
-            return
-
-        def picked(into) -> None:
-            if into is PickModal.CANCEL:
-                return
-            message = Text.assemble(
-                "Merge ", quoted(theme.label), f" ({plural(theme.size, 'answer')}) into ", quoted(into.label),
-                f" ({into.size:,})? The merged theme keeps ", quoted(into.label), "; ", quoted(theme.label),
-                " goes.")
-            self.app.open_dialog(ConfirmModal("Merge themes", message, "Merge"),
-                                 lambda yes: yes and merge(into))
-
-        def merge(into) -> None:
-            if self._do(self.app.store.merge_themes, into.id, theme.id, by=self.app.user):
-                self.app.say(f"Merged {theme.label} into {into.label}.")
-                self.load_themes(keep=into.id)
-
-        title = Text.assemble("Merge ", quoted(theme.label), " into which theme?")
-        self.app.open_dialog(PickModal(title, [self.theme_option(t) for t in others]), picked)
-
-    def action_select(self) -> None:
-        row = self.current()
-        if row is None:
-            return
-        if row.respondent_id in self.selected:
-            self.selected.discard(row.respondent_id)
-        else:
-            self.selected.add(row.respondent_id)
-        self.refresh_row(row.respondent_id, row.question_id)
-        table = self.query_one("#members-table", PagedTable)
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
-
-    def action_split(self) -> None:
-        theme = self._need_theme()
-        if theme is None:
-            return
-        chosen = sorted(self.selected)
-        if not chosen:
-            self.app.say("Select the answers to split off with space first.")
-            return
-        self.ask_new_theme(theme, chosen, title="Split off a new theme")
-
-    def ask_new_theme(self, theme: ThemeRow, chosen: list[str], *, title: str) -> None:
-        """Name a new theme for ``chosen`` answers of ``theme``, say what happens, then do it."""
-        def named(label) -> None:
-            if not label:
-                return
-            left = theme.size - len(chosen)
-            message = Text.assemble(
-                f"Move {plural(len(chosen), 'answer')} out of ", quoted(theme.label), " into a new theme ",
-                quoted(label), "? ", quoted(theme.label), f" keeps {plural(left, 'answer')}.")
-            self.app.open_dialog(ConfirmModal(title, message, "Split"), lambda yes: yes and split(label))
-
-        def split(label: str) -> None:
-            try:
-                new_id = self.app.store.split_theme(theme.id, chosen, label, by=self.app.user)
-            except ValueError as exc:
-                self.app.say(str(exc), error=True)
-                return
-            self.app.say(f"{plural(len(chosen), 'answer')} split off into {label}.")
-            self.load_themes(keep=new_id)
-
-        self.app.open_dialog(InputModal(title, f"Name of the new theme for the {plural(len(chosen), 'answer')}:",
-                                        ok="Next"), named)
-
-    def action_move(self) -> None:
-        theme = self._need_theme()
-        row = self.current()
-        if theme is None or row is None:
-            return
-        chosen = sorted(self.selected) or [row.respondent_id]
-        targets: list[tuple[Text, object]] = [self.theme_option(t) for t in self.themes if t.id != theme.id]
-        if theme.kind != "other" and not any(t.kind == "other" for t in self.themes):
-            targets.append((Text("Other (not in any theme)", style="italic"), OTHER))
-        targets.append((Text("New theme…", style="bold"), NEW))
-
-        def done(target) -> None:
-            if target is PickModal.CANCEL:
-                return
-            if target is NEW:
-                self.ask_new_theme(theme, chosen, title="Move to a new theme")
-                return
-            to_id = None if target is OTHER else target.id
-            for rid in chosen:
-                if not self._do(self.app.store.move_answer, self.run_id, rid, theme.question_id, to_id,
-                                by=self.app.user):
-                    break
-            else:
-                self.app.say(f"Moved {plural(len(chosen), 'answer')}.")
-            self.load_themes(keep=theme.id)
-
-        self.app.open_dialog(PickModal(f"Move {plural(len(chosen), 'answer')} to:", targets), done)
+        # While typing in a field, the letter belongs to it.
+        return not (action in DIALOG_ACTIONS and self.typing_in_a_field())
