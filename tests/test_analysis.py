@@ -491,3 +491,15 @@ def test_configuration_is_one_frozen_record_stored_with_versions():
     record = json.loads(json.dumps({"config": CONFIG.as_dict(), "versions": versions()}))
     assert record["config"]["min_theme"] == 5
     assert {"numpy", "scipy", "scikit-learn"} <= set(record["versions"])
+
+
+def test_an_answer_making_two_points_is_coded_to_both():
+    texts, _ = corpus()
+    both = len(texts)
+    texts = texts + ["Short-term grant funding makes it impossible for small charities to plan. "
+                     "Without housing on the day of release, people quickly return to crime."]
+    qa = analyse_texts(texts, themes=3, seed=0)
+    coded = [t for t in qa.themes if both in t.members or both in t.secondary]
+    assert len(coded) == 2, [(t.label, both in t.members) for t in qa.themes]
+    words = " ".join(t.label + " " + " ".join(t.terms) for t in coded).lower()
+    assert any(w in words for w in ("grant", "funding")) and "housing" in words or "release" in words

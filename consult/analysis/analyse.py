@@ -13,6 +13,7 @@ from consult.analysis.config import CONFIG, AnalysisConfig
 from consult.analysis.nonanswers import is_non_answer
 from consult.analysis.numerics import quiet_numerics
 from consult.analysis.numthemes import choose_broad, choose_k
+from consult.analysis.points import add_points
 from consult.analysis.results import QuestionAnalysis
 from consult.analysis.tidy import tidy
 from consult.analysis.vectors import Embedder
@@ -137,6 +138,7 @@ def _analyse_texts(texts, *, themes, seed, pinned, progress, embedder, config) -
                                      config)
     scores["merged"] = merged
     scores["min_theme_size"] = min_size
+    add_points(texts, themes_out, emb.transform, V, subst, config)
     broad = group_broad(texts, themes_out, V, subst, n_broad, seed, config)
     report("done", 1.0)
     return QuestionAnalysis(

@@ -90,6 +90,12 @@ class AnalysisConfig:
     #: A second theme is also given to an answer when it is this close to it (relative to
     #: its own theme) and at least as close as that theme's typical member.
     secondary_ratio: float = 0.9
+    #: A sentence of at least this many words is a point of its own (see points.py) ...
+    point_words: int = 5
+    #: ... and codes its answer to another theme too when it is nearer that theme than the
+    #: answer's own and as near it as that theme's ordinary members: no more than this many
+    #: robust standard deviations (1.4826 x MAD) below their median cosine.
+    point_z: float = 1.0
     #: Answers quoted per theme as representative.
     representatives: int = 5
 
