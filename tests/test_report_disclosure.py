@@ -40,14 +40,15 @@ def test_regions_are_grouped_before_anything_is_hidden(bank):
 def test_a_table_of_hidden_figures_is_left_out_with_a_line(bank):
     region = next(f for f in bank.profile if f.id == "region")
     table, note = profile_table(region, [_r(0, "Wales"), _r(1, "London")])
-    assert table is None and note == "Where does it mainly work: left out, as every figure would be fewer than 5."
+    assert table is None and note == "\u201cWhere does it mainly work?\u201d: left out, as every figure would be fewer than 5."
 
 
 def test_breakdowns_left_out_say_so(store, bank):
     build_fixture(store, bank)
     q1 = build_report(store, bank).questions[0]
     shown = {b.caption for b in q1.breakdowns}
-    assert shown == {"By what kind of organisation is it", "By annual income", "By where does it mainly work"}
+    assert shown == {"Themes by \u201cWhat kind of organisation is it?\u201d", "Themes by \u201cAnnual income\u201d",
+                     "Themes by \u201cWhere does it mainly work?\u201d"}
     for b in q1.breakdowns:
         assert all(cell == dc.FEWER or not cell[:1].isdigit() or int(cell.split()[0].replace(",", "")) >= 5
                    for row in b.rows for cell in row[1:])
@@ -57,6 +58,6 @@ def test_breakdowns_left_out_say_so(store, bank):
 def test_breakdowns_left_out_say_so_in_one_line():
     from consult.report.words import breakdowns_left_out
 
-    assert breakdowns_left_out(["Annual income", "Where does it mainly work"]) == (
-        "Breakdowns by annual income and where does it mainly work are left out: too few organisations "
-        "in each group answered to show them without figures below 5.")
+    assert breakdowns_left_out(["Annual income", "Where does it mainly work?"]) == (
+        "Breakdowns by \u201cAnnual income\u201d and \u201cWhere does it mainly work?\u201d are left out: too "
+        "few organisations in each group answered to show them without figures below 5.")

@@ -41,3 +41,30 @@ def test_every_theme_share_matches_consult_themes(store, bank):
             assert body.figure.endswith(f"({expected})"), (body.figure, expected)
         checked += 1
     assert checked == len(rows)
+
+
+def test_staff_codebook_wins_and_broad_themes_lead(store, bank):
+    """Staff labels and descriptions from the codebook stand in the report; a broad theme leads
+    with its sub-themes nested under it."""
+    from consult.codebook import question_coding
+    from tests.test_report_fixtures import Q1
+
+    build_fixture(store, bank)
+    coding = question_coding(store, bank.id, Q1)
+    ids = {t.label: t.id for t in coding.themes}
+    broad = store.codebook_add(bank.id, Q1, "Working with prime contractors", by="staff",
+                               description="Members described what working under a prime contractor was like.")
+    for label in ("Partnership with primes <i>works</i>", "Financial risk"):
+        store.codebook_reparent(ids[label], broad, by="staff")
+    store.codebook_rename(ids["Financial risk"], "Carrying the financial risk", by="staff")
+    store.codebook_describe(ids["Financial risk"], "Subcontractors carried the risk of late payment.", by="staff")
+    q1 = build_report(store, bank).questions[0]
+    top = q1.themes[0]
+    assert top.label == "Working with prime contractors"
+    assert top.description == "Members described what working under a prime contractor was like."
+    assert top.figure == "26 of 30 organisations (87%)"  # everyone in either sub-theme, once
+    children = {c.label: c for c in top.children}
+    assert set(children) == {"Partnership with primes <i>works</i>", "Carrying the financial risk"}
+    risk = children["Carrying the financial risk"]
+    assert risk.description == "Subcontractors carried the risk of late payment." and not risk.description_is_quote
+    assert [t.label for t in q1.themes] == ["Working with prime contractors"]

@@ -162,7 +162,7 @@ def _question(ctx: Context, q: Question, number: int, answers: dict[str, str],
     if main and len(view.breakdowns) < len(people.breakdown_fields(ctx.bank)):
         view.breakdown_note = words.breakdowns_left_out(
             [people.title_of(f) for f in people.breakdown_fields(ctx.bank)
-             if all(b.caption != f"By {people.title_of(f).lower()}" for b in view.breakdowns)])
+             if all(b.caption != people.breakdown_caption(f) for b in view.breakdowns)])
     return view
 
 

@@ -16,9 +16,8 @@ NOT_STATED = "Not stated"
 
 
 def title_of(f: ProfileField) -> str:
-    """'Where does it mainly work?' -> 'Where it mainly works' is too clever: keep the bank's
-    text, without a trailing bracket or question mark."""
-    return re.sub(r"\s*\(.*?\)\s*$", "", f.text).rstrip("?").strip()
+    """The bank's text for the field, without a trailing bracket ("(choose all that apply)")."""
+    return re.sub(r"\s*\(.*?\)\s*$", "", f.text).strip()
 
 
 def category(r: Respondent, f: ProfileField) -> list[str]:
@@ -45,7 +44,7 @@ def profile_table(f: ProfileField, people: list[Respondent]) -> tuple[Table | No
     figures = [counts[o] for o in order]
     title = title_of(f)
     if dc.all_hidden(figures):
-        return None, f"{title}: left out, as every figure would be {dc.FEWER}."
+        return None, f"\u201c{title}\u201d: left out, as every figure would be {dc.FEWER}."
     hidden = dc.suppress(figures, total_known=f.kind != "multi")
     total = len(people)
     rows = [[label, h or dc.count(n), dc.DASH if h else dc.pct(dc_share(n, total))]
@@ -90,4 +89,8 @@ def breakdown(f: ProfileField, themes: list[tuple[str, set[str]]], answered: set
     notes = []
     if len(kept) < len(order):
         notes.append(f"Groups with {dc.FEWER} organisations answering are left out.")
-    return Table(caption=f"By {title_of(f).lower()}", header=["Theme"] + kept, rows=rows, notes=notes)
+    return Table(caption=breakdown_caption(f), header=["Theme"] + kept, rows=rows, notes=notes)
+
+
+def breakdown_caption(f: ProfileField) -> str:
+    return f"Themes by \u201c{title_of(f)}\u201d"

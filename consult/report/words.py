@@ -144,7 +144,7 @@ def no_themes(coding: QuestionCoding, bank: Bank, analysed: bool) -> str:
 
 
 def breakdowns_left_out(titles: list[str]) -> str:
-    names = [t.lower() for t in titles]
+    names = [f"\u201c{t}\u201d" for t in titles]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return (f"Breakdowns by {joined} are left out: too few organisations in each group answered "
             f"to show them without figures below {dc.MIN_COUNT}.")
