@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from textual import events
-from textual.widgets import Input, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from consult.codebook import question_coding
 from consult.tui.browse import make_browse_app
 from consult.tui.browse.dialogs import ConfirmModal, InputModal, PickModal
+from consult.tui.browse.question import QuestionScreen
 from consult.tui.browse.themes import ThemesScreen
+from consult.tui.browse.widgets import ReadingPane
 from tests.test_browse import wait_for
 from tests.test_browse_fixture import Q1, USER, populate
 
@@ -93,6 +95,9 @@ async def test_move_offers_a_new_theme(app):
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
         assert screen.theme().label == "Late pay" and screen.theme().respondents == (moved,)
+        await pilot.press("tab")
+        head = str(screen.query_one(ReadingPane).query_one(".reading-head").content)
+        assert "Themes: Late pay (main, by staff)" in head
 
 
 async def test_stray_keys_change_nothing(app):
@@ -113,3 +118,20 @@ async def test_stray_keys_change_nothing(app):
         assert [e.label for e in screen.entries] == ["Funding and payment", "Small providers squeezed",
                                                      "Other (fits no theme)"]
     assert log(app) == []
+
+
+async def test_key_quote_excerpt_is_chosen_by_sentence(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        burst(app, ["K", *"1-2", "enter"])  # r1's answer: two sentences
+        await wait_for(pilot, lambda: app.store.quote_excerpts())
+        assert app.store.quote_excerpts() == {("r1", Q1): (1, 2)}
+        assert "★" in app.screen.query_one(DataTable).get_row("r1")[3].plain
+        await pilot.press("K")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        assert app.screen.query_one(Input).value == "1-2"
+        assert " 1. As a subcontractor to a prime" in app.screen.prompt.plain
+        await pilot.press(*"3", "enter")  # not a sentence of it: said, nothing changed
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+    assert app.store.quote_excerpts() == {("r1", Q1): (1, 2)}

@@ -23,7 +23,8 @@ NOTES = "\n".join([
 
 def _key(binding: Binding) -> str:
     names = {"slash": "/", "escape": "Esc", "enter": "Enter", "space": "Space", "right_square_bracket": "]",
-             "left_square_bracket": "[", "tab": "Tab", "down": "↓", "home": "Home", "end": "End"}
+             "left_square_bracket": "[", "tab": "Tab", "down": "↓", "home": "Home", "end": "End",
+             "delete": "Delete"}
     key = binding.key.split(",")[0]
     if key in names:
         return names[key]

@@ -267,11 +267,15 @@ class ThemesScreen(ThemeCuration, QuestionPicker, AnswerTableActions, Screen):
         line = Text("Themes: ", style="bold")
         if not mine:
             line.append("none (Other)" if row.respondent_id in self.coding.other else "none")
+        strengths = self.app.store.answer_strengths(row.respondent_id, self.question_id)
         for i, t in enumerate(mine):
             if i:
                 line.append(", ")
             line.append_text(safe_line(t.label, 50))
-            line.append(" (main)" if row.respondent_id in t.primary else " (also)", style="dim")
+            fit = strengths.get(t.id)
+            how = "by staff" if t.id in strengths and fit is None else (f"fit {fit:.2f}" if fit is not None else "")
+            role = "main" if row.respondent_id in t.primary else "also"
+            line.append(f" ({role}{', ' + how if how else ''})", style="dim")
         line.append("  e changes them", style="dim")
         content = head.content if isinstance(head.content, Text) else Text(str(head.content))
         head.update(Text.assemble(content, "\n", line))
