@@ -135,3 +135,18 @@ async def test_key_quote_excerpt_is_chosen_by_sentence(app):
         await pilot.press(*"3", "enter")  # not a sentence of it: said, nothing changed
         await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
     assert app.store.quote_excerpts() == {("r1", Q1): (1, 2)}
+
+
+async def test_broad_theme_nests_a_theme_under_another_and_undo_takes_it_back(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        await pilot.press("down", "b")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickModal))
+        await pilot.press(*"funding", "enter")
+        await wait_for(pilot, lambda: app.screen is screen and screen.theme().parent_id is not None)
+        table = screen.query_one("#themes-table", DataTable)
+        assert table.get_row("t" + str(screen.theme().id))[0].plain == "  └ Small providers squeezed"
+        assert "Under the broad theme Funding and payment" in str(screen.query_one("#theme-detail").content)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: screen.theme().parent_id is None)
+    assert [a.action for a in app.store.codebook_history(app.bank.id, Q1)] == ["reparent"]
