@@ -76,12 +76,13 @@ def export(db_path: Path | None, bank_path: Path | None, fmt: str, out: Path | N
     store = open_store(db_path, bank, create=False)
     run = store.latest_run(bank.id)
     themes = store.answer_themes(run.id) if run else {}
+    public = {r.id: r.public_id for r in store.respondents(bank.id, include_excluded=True)}
     rows = []
     for question in bank.questions:
         for respondent, text in store.answers_to(question.id, consultation_id=bank.id,
                                                  include_excluded=include_excluded):
             theme = themes.get((respondent, question.id))
-            rows.append({"respondent": respondent, "question": question.id, "answer": text,
+            rows.append({"respondent": public.get(respondent, respondent), "question": question.id, "answer": text,
                          "theme": theme.label if theme else ""})
     text = render_export(rows, fmt)
     if out:

@@ -25,6 +25,7 @@ from consult.store.errors import (
     StoreFull,
     StoreReadOnly,
 )
+from consult.store.imports import ImportsMixin
 from consult.store.quotes import QuotesMixin
 from consult.store.responses import Respondent, ResponsesMixin, normalise_code
 
@@ -38,6 +39,11 @@ def default_db_path() -> Path:
     return Path(os.environ.get("CONSULT_DB") or DEFAULT_DB)
 
 
-class Store(ResponsesMixin, AnalysesMixin, CodebookEditsMixin, CodebookUndoMixin, CodebookMixin, CurationMixin,
-            QuotesMixin, Database):
+class Store(ImportsMixin, ResponsesMixin, AnalysesMixin, CodebookEditsMixin, CodebookUndoMixin, CodebookMixin,
+            CurationMixin, QuotesMixin, Database):
     """A consult database: every read and write the app, the analysis and the report need."""
+
+    def __init__(self, path: str | Path, **options) -> None:
+        super().__init__(path, **options)
+        if self.scalar("SELECT 1 FROM imports LIMIT 1"):
+            self.recover_imports()  # an import was killed: its staged rows go

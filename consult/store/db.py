@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from consult.files import create_private, make_private
 from consult.store.errors import (
     Connection,
     SchemaError,
+    StoreBusy,
     StoreDamaged,
     StoreError,
     translate,
@@ -32,6 +34,9 @@ from consult.store.errors import (
 # hold the lock for one short final transaction only (see consult.importer), so this is slack
 # for a slow disk, not for a long job.
 BUSY_TIMEOUT_MS = 30_000
+# How often a write waiting for the lock tries again: well under consult.store.imports'
+# pause between chunks, so that a waiting save gets in between them.
+LOCK_POLL_S = 0.002
 
 migrations = Migrations("consult")
 
@@ -131,7 +136,7 @@ class Database:
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
             try:
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute(f"PRAGMA busy_timeout = {getattr(self._local, 'busy_ms', BUSY_TIMEOUT_MS)}")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -153,6 +158,7 @@ class Database:
         answering app keeps it short (it retries by itself) so that a member's screen never
         freezes behind a long import."""
         self.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+        self._local.busy_ms = int(ms)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -182,7 +188,7 @@ class Database:
             else:
                 conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate(conn)
         try:
             yield conn
         except BaseException:
@@ -191,6 +197,28 @@ class Database:
             raise
         else:
             conn.execute("COMMIT")
+
+    def _begin_immediate(self, conn: sqlite3.Connection) -> None:
+        """Take the write lock, polling every LOCK_POLL_S up to the busy timeout.
+
+        SQLite's own busy handler sleeps up to 100 ms between tries, so a save waiting behind an
+        import's chunks could keep missing the short gaps between them; polling finely, it gets
+        the lock in the first gap.
+        """
+        wait_ms = getattr(self._local, "busy_ms", BUSY_TIMEOUT_MS)
+        deadline = time.monotonic() + wait_ms / 1000
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except StoreBusy:
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(LOCK_POLL_S)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -411,4 +439,59 @@ def m004_search_prefixes(db: sqlite_utils.Database) -> None:
             INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
             INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);
         END;
+        """)
+
+
+@migrations()
+def m005_harden_public_ids(db: sqlite_utils.Database) -> None:
+    """Respondents keyed by consultation: the id a file or the app gives (``public_id``) is unique
+    within one consultation only; ``id`` stays the internal key every other table points at, so
+    an import into a second consultation never touches the first's respondent of that name.
+    Every existing respondent keeps its id as its public id."""
+    run_script(db, """
+        ALTER TABLE respondents ADD COLUMN public_id TEXT;
+        UPDATE respondents SET public_id = id;
+        CREATE UNIQUE INDEX respondents_public ON respondents(consultation_id, public_id);
+        -- An import in progress: its new respondents wait, invisible, under the consultation
+        -- ``pending`` until one short transaction moves them into ``consultation_id``; a killed
+        -- import's rows are removed by the next open.
+        CREATE TABLE imports (
+            pending TEXT PRIMARY KEY REFERENCES consultations(id),
+            consultation_id TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_at TEXT NOT NULL
+        );
+        """)
+
+
+@migrations()
+def m006_harden_submitted_answers(db: sqlite_utils.Database) -> None:
+    """The answers as last submitted, so that analysis and the report read what a member sent,
+    not an edit in progress. ``amended`` marks a submitted response edited since; only those
+    have rows here (taken at their first edit), everyone else's answers are as sent."""
+    run_script(db, """
+        CREATE TABLE submitted_answers (
+            respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, question_id)
+        );
+        CREATE INDEX submitted_answers_question ON submitted_answers(question_id);
+        ALTER TABLE respondents ADD COLUMN amended INTEGER NOT NULL DEFAULT 0;
+        """)
+
+
+@migrations()
+def m007_harden_code_salts(db: sqlite_utils.Database) -> None:
+    """A salt per respondent for the resume code's hash (older rows keep the shared salt), and
+    the record of wrong codes that slows guessing down."""
+    run_script(db, """
+        ALTER TABLE respondents ADD COLUMN code_salt TEXT;
+        CREATE TABLE code_attempts (
+            consultation_id TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX code_attempts_at ON code_attempts(consultation_id, at);
         """)

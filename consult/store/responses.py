@@ -11,10 +11,10 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from consult.questions import Bank
+from consult.store.imports import PENDING_PREFIX
 
 # No 0/O, 1/I/L: easy to read aloud and copy by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -23,6 +23,10 @@ CODE_LENGTH = 8
 
 @dataclass
 class Respondent:
+    """One response. ``id`` is the internal key; ``public_id`` the id shown and exported, unique
+    within its consultation (an imported file's respondent column; the same as ``id`` for
+    responses made in the app and whenever no other consultation used that id)."""
+
     id: str
     consultation_id: str
     source: str = "app"
@@ -34,6 +38,11 @@ class Respondent:
     updated_at: str = ""
     submitted_at: str | None = None
     excluded_reason: str | None = None
+    public_id: str = ""
+    amended: bool = False  # submitted, then edited: analysis reads the submitted version
+
+    def __post_init__(self) -> None:
+        self.public_id = self.public_id or self.id
 
     @property
     def submitted(self) -> bool:
@@ -49,7 +58,8 @@ class Respondent:
                    status=row["status"], profile=json.loads(row["profile"] or "{}"),
                    consent=json.loads(row["consent"] or "{}"), position=row["position"],
                    created_at=row["created_at"], updated_at=row["updated_at"],
-                   submitted_at=row["submitted_at"], excluded_reason=row["excluded_reason"])
+                   submitted_at=row["submitted_at"], excluded_reason=row["excluded_reason"],
+                   public_id=row["public_id"] or row["id"], amended=bool(row["amended"]))
 
 
 def new_code() -> str:
@@ -133,9 +143,9 @@ class ResponsesMixin:
         respondent_id = secrets.token_hex(6)
         with self.write():
             self.conn.execute(
-                "INSERT INTO respondents (id, consultation_id, source, code_hash, status, created_at,"
-                " updated_at) VALUES (?, ?, 'app', ?, 'draft', ?, ?)",
-                (respondent_id, consultation_id, code_hash, now, now))
+                "INSERT INTO respondents (id, public_id, consultation_id, source, code_hash, status,"
+                " created_at, updated_at) VALUES (?, ?, ?, 'app', ?, 'draft', ?, ?)",
+                (respondent_id, respondent_id, consultation_id, code_hash, now, now))
         return self.respondent(respondent_id), code
 
     def respondent(self, respondent_id: str) -> Respondent | None:
@@ -184,9 +194,28 @@ class ResponsesMixin:
             self._touch(respondent_id, position=position)
 
     def submit(self, respondent_id: str) -> None:
-        """Mark a response submitted; resubmitting an amended response updates the time."""
+        """Mark a response submitted: its current answers are what analysis and the report read.
+        Resubmitting an amended response replaces the version submitted before."""
         with self.write():
             self._touch(respondent_id, status="submitted", submitted_at=self.now())
+            self._sent_again(respondent_id)
+
+    def _sent_again(self, respondent_id: str) -> None:
+        """Inside a transaction: the current answers are the submitted version again."""
+        self.conn.execute("DELETE FROM submitted_answers WHERE respondent_id = ?", (respondent_id,))
+        self.conn.execute("UPDATE respondents SET amended = 0 WHERE id = ?", (respondent_id,))
+
+    def _keep_submitted(self, respondent_id: str) -> None:
+        """Inside a transaction, before a submitted response's first edit: keep the answers as
+        sent, which are its current answers until now."""
+        row = self.conn.execute("SELECT status, amended, submitted_at FROM respondents WHERE id = ?",
+                                (respondent_id,)).fetchone()
+        if row is None or row[0] != "submitted" or row[1]:
+            return
+        self.conn.execute("INSERT OR REPLACE INTO submitted_answers (respondent_id, question_id, text,"
+                          " submitted_at) SELECT respondent_id, question_id, text, ? FROM answers"
+                          " WHERE respondent_id = ? AND text != ''", (row[2] or self.now(), respondent_id))
+        self.conn.execute("UPDATE respondents SET amended = 1 WHERE id = ?", (respondent_id,))
 
     # ------------------------------------------------------------------ answers
     def save_answer(self, respondent_id: str, question_id: str, text: str) -> bool:
@@ -204,6 +233,7 @@ class ResponsesMixin:
             if old is None and text == "":
                 return False
             now = self.now()
+            self._keep_submitted(respondent_id)
             self.conn.execute(
                 "INSERT INTO answers (respondent_id, question_id, text, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (respondent_id, question_id) DO UPDATE SET text = excluded.text,"
@@ -222,14 +252,29 @@ class ResponsesMixin:
         return {r["question_id"]: r["text"] for r in rows}
 
     def answers_to(self, question_id: str, *, consultation_id: str | None = None,
-                   include_excluded: bool = False, submitted_only: bool = False) -> list[tuple[str, str]]:
-        """``(respondent_id, text)`` for every non-empty answer to one question, stable order."""
-        sql = ("SELECT a.respondent_id, a.text FROM answers a JOIN respondents r ON r.id = a.respondent_id"
+                   include_excluded: bool = False, submitted_only: bool = False,
+                   current: bool = False) -> list[tuple[str, str]]:
+        """``(respondent_id, text)`` for every non-empty answer to one question, stable order.
+
+        A submitted response gives its answers as submitted, even if the member has edited them
+        since (``Respondent.amended``) until they submit again; a draft gives its current text.
+        ``current=True`` gives everyone's current text (the member's own view).
+        """
+        if current:
+            source = "answers a"
+        else:
+            source = ("(SELECT s.respondent_id, s.question_id, s.text FROM submitted_answers s"
+                      " JOIN respondents d ON d.id = s.respondent_id AND d.amended = 1 UNION ALL"
+                      " SELECT a.respondent_id, a.question_id, a.text FROM answers a JOIN respondents d"
+                      " ON d.id = a.respondent_id AND d.amended = 0) a")
+        sql = (f"SELECT a.respondent_id, a.text FROM {source} JOIN respondents r ON r.id = a.respondent_id"
                " WHERE a.question_id = ? AND a.text != ''")
         params: list = [question_id]
         if consultation_id:
             sql += " AND r.consultation_id = ?"
             params.append(consultation_id)
+        else:
+            sql += f" AND r.consultation_id NOT LIKE '{PENDING_PREFIX}%'"
         if not include_excluded:
             sql += " AND r.excluded_reason IS NULL"
         if submitted_only:
@@ -240,48 +285,3 @@ class ResponsesMixin:
         rows = self.query("SELECT text FROM answer_revisions WHERE respondent_id = ? AND question_id = ?"
                           " ORDER BY id", (respondent_id, question_id))
         return [r[0] for r in rows]
-
-    # ------------------------------------------------------------------ bulk load
-    def load_responses(self, consultation_id: str, records: Iterable[dict], *, source: str = "import") -> int:
-        """Insert or update whole responses in one transaction: all of them, or none.
-
-        Each record: ``respondent`` (kept as the id), optional ``status``, ``profile``,
-        ``consent``, ``created_at``, ``submitted_at`` and ``answers`` ({question id: text}).
-        Re-loading the same records changes nothing, so an import can be run twice safely.
-        Validation is the caller's job; this only writes.
-        """
-        count = 0
-        with self.write():
-            for rec in records:
-                rid = str(rec["respondent"])
-                now = self.now()
-                existing = self.respondent(rid)
-                if existing is None:
-                    self.conn.execute(
-                        "INSERT INTO respondents (id, consultation_id, source, status, profile, consent,"
-                        " created_at, updated_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (rid, consultation_id, source, rec.get("status") or "submitted",
-                         json.dumps(rec.get("profile") or {}, ensure_ascii=False),
-                         json.dumps(rec.get("consent") or {}), rec.get("created_at") or now,
-                         rec.get("updated_at") or rec.get("created_at") or now,
-                         rec.get("submitted_at")))
-                else:
-                    changes = {}
-                    if rec.get("profile"):
-                        changes["profile"] = json.dumps({**existing.profile, **rec["profile"]}, ensure_ascii=False)
-                    if rec.get("consent"):
-                        changes["consent"] = json.dumps({**existing.consent, **rec["consent"]})
-                    if rec.get("status"):
-                        changes["status"] = rec["status"]
-                    if changes:
-                        self._touch(rid, **changes)
-                for question_id, text in (rec.get("answers") or {}).items():
-                    self.save_answer(rid, question_id, text)
-                if existing is None:
-                    # Saving the answers stamped the import time; a response's own times, when
-                    # the file gives them, say more about when it was written.
-                    written = rec.get("updated_at") or rec.get("submitted_at") or rec.get("created_at")
-                    if written:
-                        self.conn.execute("UPDATE respondents SET updated_at = ? WHERE id = ?", (written, rid))
-                count += 1
-        return count
