@@ -144,6 +144,11 @@ class _Builder:
         first_seen: dict[tuple[str, str], str] = {}
         for where, row in rows:
             before = len(problems)
+            odd = next((str(v) for v in (*row.keys(), *row.values()) if _has_surrogate(v)), None)
+            if odd is not None:
+                problems.append(RowProblem(where, "holds a \\u escape that is not a character (a lone"
+                                                  " surrogate such as \\ud800): correct it in the file"))
+                continue
             respondent = _text(row.get("respondent")).strip()
             if not respondent:
                 problems.append(RowProblem(where, "respondent is empty"))
@@ -213,6 +218,12 @@ class _Builder:
             return
         target[key] = value
         first_seen.setdefault((respondent, "." + key), where)
+
+
+def _has_surrogate(value) -> bool:
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value)
 
 
 def _text(value) -> str:

@@ -108,7 +108,7 @@ def test_a_killed_import_is_removed_at_the_next_open(tmp_path, bank):
 def test_the_migration_keeps_every_existing_response(tmp_path, bank):
     path = tmp_path / "old.db"
     old = sqlite_utils.Database(path)
-    migrations.apply(old, stop_before="m005_harden_public_ids")
+    migrations.apply(old, stop_before="m007_harden_public_ids")
     conn = old.conn
     conn.execute("INSERT INTO consultations (id, title) VALUES (?, 't')", (bank.id,))
     for i, status in enumerate(["submitted", "draft"]):

@@ -51,6 +51,7 @@ def test_no_quote_repeats_another_anywhere(store, bank):
 def test_staff_excerpt_is_what_the_report_quotes(store, bank, tmp_path):
     build_fixture(store, bank)
     store.save_answer("r20", Q1, LONG)
+    store.submit("r20")  # sent again: the report quotes submitted versions
     result = CliRunner().invoke(cli, ["quotes", "set", "--db", str(store.path), "r20", Q1,
                                       "--sentences", "2", "--user", "tester"])
     assert result.exit_code == 0, result.output

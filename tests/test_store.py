@@ -31,7 +31,7 @@ def test_resume_code_opens_only_its_own_response(store, bank):
     alice, alice_code = store.new_respondent(bank.id)
     bob, bob_code = store.new_respondent(bank.id)
     assert alice_code != bob_code
-    assert len(alice_code) == 9 and alice_code[4] == "-"
+    assert len(alice_code) == 11 and alice_code[5] == "-"  # 10 letters: 49.5 bits
     assert set(alice_code.replace("-", "")) <= set(CODE_ALPHABET)
     assert store.respondent_by_code(bank.id, alice_code).id == alice.id
     typed = alice_code.lower().replace("-", " ")

@@ -37,7 +37,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to `cli`.
     from consult.cli import answer, questions  # noqa: F401
 
-    for optional in ("data", "analyse", "themes", "report", "quotes", "browse", "serve"):
+    for optional in ("data", "analyse", "themes", "report", "quotes", "browse", "serve", "admin"):
         try:
             __import__(f"consult.cli.{optional}")
         except ModuleNotFoundError as exc:

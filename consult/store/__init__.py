@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from consult.store.admin import AdminMixin
 from consult.store.analyses import AnalysesMixin, Member, Run, ThemeRow
 from consult.store.codebook import CodebookMixin, CodebookTheme, Proposal
 from consult.store.codebook_edits import CodebookEditsMixin
 from consult.store.codebook_undo import CodebookAction, CodebookUndoMixin, ThemeVersion
+from consult.store.codes import CodesMixin, TooManyAttempts, format_code
 from consult.store.curation import CurationError, CurationMixin
 from consult.store.db import Database, iso, utcnow
 from consult.store.errors import (
@@ -31,7 +33,7 @@ from consult.store.responses import Respondent, ResponsesMixin, normalise_code
 
 DEFAULT_DB = "responses.db"
 
-__all__ = ["Store", "StoreError", "StoreBusy", "StoreFull", "StoreReadOnly", "StoreDamaged", "SchemaError", "CurationError", "CodebookTheme", "CodebookAction", "ThemeVersion", "Proposal", "Respondent", "Run", "ThemeRow", "Member", "default_db_path", "iso", "utcnow", "normalise_code"]
+__all__ = ["Store", "StoreError", "StoreBusy", "StoreFull", "StoreReadOnly", "StoreDamaged", "SchemaError", "TooManyAttempts", "format_code", "CurationError", "CodebookTheme", "CodebookAction", "ThemeVersion", "Proposal", "Respondent", "Run", "ThemeRow", "Member", "default_db_path", "iso", "utcnow", "normalise_code"]
 
 
 def default_db_path() -> Path:
@@ -39,8 +41,8 @@ def default_db_path() -> Path:
     return Path(os.environ.get("CONSULT_DB") or DEFAULT_DB)
 
 
-class Store(ImportsMixin, ResponsesMixin, AnalysesMixin, CodebookEditsMixin, CodebookUndoMixin, CodebookMixin,
-            CurationMixin, QuotesMixin, Database):
+class Store(ImportsMixin, CodesMixin, AdminMixin, ResponsesMixin, AnalysesMixin, CodebookEditsMixin,
+            CodebookUndoMixin, CodebookMixin, CurationMixin, QuotesMixin, Database):
     """A consult database: every read and write the app, the analysis and the report need."""
 
     def __init__(self, path: str | Path, **options) -> None:

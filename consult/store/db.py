@@ -443,7 +443,7 @@ def m004_search_prefixes(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m005_harden_public_ids(db: sqlite_utils.Database) -> None:
+def m007_harden_public_ids(db: sqlite_utils.Database) -> None:
     """Respondents keyed by consultation: the id a file or the app gives (``public_id``) is unique
     within one consultation only; ``id`` stays the internal key every other table points at, so
     an import into a second consultation never touches the first's respondent of that name.
@@ -466,7 +466,7 @@ def m005_harden_public_ids(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m006_harden_submitted_answers(db: sqlite_utils.Database) -> None:
+def m008_harden_submitted_answers(db: sqlite_utils.Database) -> None:
     """The answers as last submitted, so that analysis and the report read what a member sent,
     not an edit in progress. ``amended`` marks a submitted response edited since; only those
     have rows here (taken at their first edit), everyone else's answers are as sent."""
@@ -484,11 +484,13 @@ def m006_harden_submitted_answers(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m007_harden_code_salts(db: sqlite_utils.Database) -> None:
+def m009_harden_code_salts(db: sqlite_utils.Database) -> None:
     """A salt per respondent for the resume code's hash (older rows keep the shared salt), and
     the record of wrong codes that slows guessing down."""
     run_script(db, """
         ALTER TABLE respondents ADD COLUMN code_salt TEXT;
+        ALTER TABLE respondents ADD COLUMN code_key TEXT;
+        CREATE INDEX respondents_code_key ON respondents(code_key);
         CREATE TABLE code_attempts (
             consultation_id TEXT NOT NULL,
             at REAL NOT NULL

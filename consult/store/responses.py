@@ -7,19 +7,16 @@ one current text per question plus an append-only history of revisions.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import secrets
 from dataclasses import dataclass, field
 
 from consult.questions import Bank
+from consult.store.codes import CODE_ALPHABET, CODE_LENGTH, new_code, normalise_code
 from consult.store.imports import PENDING_PREFIX
 
-# No 0/O, 1/I/L: easy to read aloud and copy by hand.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
-
+__all__ = ["Respondent", "ResponsesMixin", "CODE_ALPHABET", "CODE_LENGTH", "new_code", "normalise_code"]
 
 @dataclass
 class Respondent:
@@ -62,15 +59,12 @@ class Respondent:
                    public_id=row["public_id"] or row["id"], amended=bool(row["amended"]))
 
 
-def new_code() -> str:
-    """A resume code such as ``KX7P-3QMD`` (about 40 bits)."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return f"{raw[:4]}-{raw[4:]}"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def normalise_code(code: str) -> str:
-    """Upper-case, drop spaces and dashes, and read look-alikes (O->0 is not in the alphabet)."""
-    return re.sub(r"[^A-Z0-9]", "", code.upper())
+def storable(text: str) -> str:
+    """``text`` as SQLite can store it: lone surrogates (from odd input decoding) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 class ResponsesMixin:
@@ -106,18 +100,8 @@ class ResponsesMixin:
 
     def consultations(self) -> list[dict]:
         """Every consultation this database holds: ``id``, ``title``, ``bank_path``, by id."""
-        return [dict(r) for r in self.query("SELECT id, title, bank_path FROM consultations ORDER BY id")]
-
-    def _code_hash(self, code: str) -> str:
-        salt = self.scalar("SELECT value FROM settings WHERE key = 'code_salt'")
-        if salt is None:
-            with self.write():
-                self.conn.execute("INSERT OR IGNORE INTO settings VALUES ('code_salt', ?)",
-                                  (secrets.token_hex(16),))
-            salt = self.scalar("SELECT value FROM settings WHERE key = 'code_salt'")
-        digest = hashlib.scrypt(normalise_code(code).encode(), salt=bytes.fromhex(salt),
-                                n=2**13, r=8, p=1, dklen=32)
-        return digest.hex()
+        return [dict(r) for r in self.query("SELECT id, title, bank_path FROM consultations"
+                                            f" WHERE id NOT LIKE '{PENDING_PREFIX}%' ORDER BY id")]
 
     # ------------------------------------------------------------------ respondents
     def new_respondent(self, consultation_id: str, *, code: str | None = None) -> tuple[Respondent, str]:
@@ -126,39 +110,26 @@ class ResponsesMixin:
         ``code`` fixes the code (tests use it for repeatable screens); it must be well formed and
         unused.
         """
-        if code is not None:
-            raw = normalise_code(code)
-            if len(raw) != CODE_LENGTH or set(raw) - set(CODE_ALPHABET):
-                raise ValueError(f"not a resume code: {code!r}")
-            code = f"{raw[:4]}-{raw[4:]}"
-            code_hash = self._code_hash(code)
-            if self.scalar("SELECT 1 FROM respondents WHERE code_hash = ?", (code_hash,)) is not None:
-                raise ValueError("that resume code is already in use")
-        while code is None:
-            candidate = new_code()
-            code_hash = self._code_hash(candidate)
-            if self.scalar("SELECT 1 FROM respondents WHERE code_hash = ?", (code_hash,)) is None:
-                code = candidate
+        code, columns = self._code_columns(code)
         now = self.now()
         respondent_id = secrets.token_hex(6)
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
         with self.write():
             self.conn.execute(
-                "INSERT INTO respondents (id, public_id, consultation_id, source, code_hash, status,"
-                " created_at, updated_at) VALUES (?, ?, ?, 'app', ?, 'draft', ?, ?)",
-                (respondent_id, respondent_id, consultation_id, code_hash, now, now))
+                f"INSERT INTO respondents (id, public_id, consultation_id, source, status, created_at,"
+                f" updated_at, {names}) VALUES (?, ?, ?, 'app', 'draft', ?, ?, {marks})",
+                (respondent_id, respondent_id, consultation_id, now, now, *columns.values()))
         return self.respondent(respondent_id), code
 
     def respondent(self, respondent_id: str) -> Respondent | None:
         row = self.conn.execute("SELECT * FROM respondents WHERE id = ?", (respondent_id,)).fetchone()
         return Respondent.from_row(row) if row else None
 
-    def respondent_by_code(self, consultation_id: str, code: str) -> Respondent | None:
-        """The response this code opens, or None; never a near match."""
-        if len(normalise_code(code)) != CODE_LENGTH:
-            return None
-        row = self.conn.execute(
-            "SELECT * FROM respondents WHERE code_hash = ? AND consultation_id = ?",
-            (self._code_hash(code), consultation_id)).fetchone()
+    def respondent_by_public_id(self, consultation_id: str, public_id: str) -> Respondent | None:
+        """The respondent a file, an export or staff call ``public_id`` in this consultation."""
+        row = self.conn.execute("SELECT * FROM respondents WHERE consultation_id = ? AND public_id = ?",
+                                (consultation_id, public_id)).fetchone()
         return Respondent.from_row(row) if row else None
 
     def respondents(self, consultation_id: str, *, include_excluded: bool = False,
@@ -222,8 +193,10 @@ class ResponsesMixin:
         """Store the current text of one answer; return False when nothing changed.
 
         Every change is also appended to ``answer_revisions``. An emptied answer is kept as an
-        empty string, so that clearing a box is remembered too.
+        empty string, so that clearing a box is remembered too. A lone surrogate (which no UTF-8
+        file can hold, so SQLite refuses the whole text) becomes U+FFFD: the rest is kept.
         """
+        text = storable(text)
         with self.write():
             old = self.conn.execute(
                 "SELECT text FROM answers WHERE respondent_id = ? AND question_id = ?",
