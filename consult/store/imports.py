@@ -22,9 +22,9 @@ from collections.abc import Iterable
 
 from consult.store.errors import StoreError
 
-# Answers written per staging transaction: about 0.1 s of lock with the search index updated,
+# Answers written per staging transaction: about 0.05 s of lock with the search index updated,
 # so a member's save waits at most about that long behind one chunk.
-IMPORT_CHUNK_ANSWERS = 1000
+IMPORT_CHUNK_ANSWERS = 500
 # Pause between chunks: several of Database.write's lock polls (LOCK_POLL_S), so a save that is
 # waiting gets the lock before the next chunk does.
 IMPORT_PAUSE_S = 0.02
