@@ -134,12 +134,13 @@ def _analyse_texts(texts, *, themes, seed, pinned, progress, embedder, config) -
     lab = lab_u[inv]
     V = U[inv]
     report("tidying themes", 0.8)
+    phrases: dict[int, list[str]] = {}
     themes_out, other, merged = tidy(texts, subst, V, lab, k_eff, auto, min_size, pinned, seed,
-                                     config)
+                                     config, phrases)
     scores["merged"] = merged
     scores["min_theme_size"] = min_size
     add_points(texts, themes_out, emb.transform, V, subst, config)
-    broad = group_broad(texts, themes_out, V, subst, n_broad, seed, config)
+    broad = group_broad(texts, themes_out, V, subst, n_broad, seed, config, phrases)
     report("done", 1.0)
     return QuestionAnalysis(
         themes=themes_out,

@@ -57,8 +57,14 @@ def _phrase_analyzer(text: str) -> list[str]:
     return out
 
 
+def _as_is(doc: list[str]) -> list[str]:
+    """The analyzer for answers already cut into phrases."""
+    return doc
+
+
 def describe(texts: list[str], groups: list[list[int]], seed: int,
-             config: AnalysisConfig = CONFIG) -> list[tuple[str, list[str]]]:
+             config: AnalysisConfig = CONFIG,
+             phrases: dict[int, list[str]] | None = None) -> list[tuple[str, list[str]]]:
     """(label, terms) per group, scored by how much more often a term occurs in the group than
     in all answers (document frequency), p_in * log(p_in / p_all)."""
     rng = np.random.default_rng(seed)
@@ -70,13 +76,20 @@ def describe(texts: list[str], groups: list[list[int]], seed: int,
     if not all_idx:
         return [("", []) for _ in groups]
     pos = {i: j for j, i in enumerate(all_idx)}
-    cv = CountVectorizer(analyzer=_phrase_analyzer, binary=True, min_df=2, dtype=np.float32)
+    # ``phrases`` (answer index -> its phrases) is shared by the calls of one analysis, so the
+    # broad themes' labels do not read every answer a second time
+    phrases = {} if phrases is None else phrases
+    for i in all_idx:
+        if i not in phrases:
+            phrases[i] = _phrase_analyzer(texts[i])
+    docs = [phrases[i] for i in all_idx]
+    cv = CountVectorizer(analyzer=_as_is, binary=True, min_df=2, dtype=np.float32)
     try:
-        M = cv.fit_transform([texts[i] for i in all_idx]).tocsr()
+        M = cv.fit_transform(docs).tocsr()
     except ValueError:
-        cv = CountVectorizer(analyzer=_phrase_analyzer, binary=True, dtype=np.float32)
+        cv = CountVectorizer(analyzer=_as_is, binary=True, dtype=np.float32)
         try:
-            M = cv.fit_transform([texts[i] for i in all_idx]).tocsr()
+            M = cv.fit_transform(docs).tocsr()
         except ValueError:
             return [("", []) for _ in groups]
     vocab = cv.get_feature_names_out()

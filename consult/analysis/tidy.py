@@ -21,6 +21,7 @@ def tidy(
     pinned: dict[int, str],
     seed: int,
     config: AnalysisConfig = CONFIG,
+    phrases: dict[int, list[str]] | None = None,
 ) -> tuple[list[Theme], list[int], list[tuple[int, int]]]:
     """Tiny clusters dissolved into their neighbours, far answers to "other", duplicate themes
     merged (auto) or flagged (fixed k), pinned answers kept where staff put them, labels.
@@ -72,7 +73,7 @@ def tidy(
     for i, name in sorted(pinned.items()):
         if 0 <= i < len(texts):
             by_label.setdefault(name, []).append(i)
-    described = describe(texts, groups, seed)
+    described = describe(texts, groups, seed, config, phrases)
     names = [d[0] for d in described]
     for name, idx in by_label.items():
         hit = next((g for g, nm in enumerate(names) if nm.strip().lower() == name.lower()), None)
@@ -95,7 +96,7 @@ def tidy(
     # re-describe groups changed by pinning (terms must come from their real members)
     changed = [g for g in range(len(groups)) if labels_fixed[g] is not None]
     if changed:
-        redo = describe(texts, [groups[g] for g in changed], seed)
+        redo = describe(texts, [groups[g] for g in changed], seed, config, phrases)
         for g, (_lab, terms) in zip(changed, redo, strict=True):
             described[g] = (labels_fixed[g], terms or described[g][1])
 
