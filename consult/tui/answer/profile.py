@@ -18,7 +18,8 @@ from textual.widgets.selection_list import Selection
 
 from consult.questions import ProfileField
 from consult.text import clean
-from consult.tui.answer.widgets import TickBox, TickList, css_id, safe
+from consult.tui.answer.ticks import TickBox, TickList
+from consult.tui.answer.widgets import css_id, safe
 
 # Loose on purpose: one @, something either side, a dot in the domain.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
