@@ -45,6 +45,8 @@ TYPE_INTERVAL_S = 0.2
 # Starting N Python processes at once on 2 shared cores takes a while; beyond this, a failure.
 READY_TIMEOUT_S = 240
 SAVE_TIMEOUT_S = 30
+# A code sent before a session's app listened is sent again after this long.
+RESEND_S = 15
 
 
 def _free_port() -> int:
@@ -154,12 +156,17 @@ async def _level(url: str, db: Path, server_pid: int, n: int, offset: int, chars
                 raise RuntimeError(f"{n} sessions: not all apps started within {READY_TIMEOUT_S} s")
             await asyncio.sleep(0.1)
         ready_s = time.monotonic() - started
-        for s in sessions:
-            await s.send("\x0c" + s.code + "\r")  # Ctrl+L, the code, Enter
+        sent: dict[str, float] = {}
         while True:  # every response open at its question (the app records where it is)
             now = _positions(db, ids)
             if all(now[rid] != before[rid] for rid in ids):
                 break
+            for rid, s in zip(ids, sessions, strict=True):
+                # Ctrl+L, Ctrl+U (clear the field), the code, Enter; again if an app was not yet
+                # listening when it arrived
+                if now[rid] == before[rid] and time.monotonic() - sent.get(rid, 0) > RESEND_S:
+                    await s.send("\x0c\x15" + s.code + "\r")
+                    sent[rid] = time.monotonic()
             if time.monotonic() - started > READY_TIMEOUT_S:
                 raise RuntimeError(f"{n} sessions: not all resumed within {READY_TIMEOUT_S} s")
             await asyncio.sleep(0.1)
@@ -193,6 +200,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="5,10,20,30,40", help="comma-separated session counts")
     parser.add_argument("--chars", type=int, default=60, help="characters each member types")
+    parser.add_argument("--keep-going", action="store_true", help="go on past a level that fails")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="consult-serve-bench-"))
@@ -216,7 +224,11 @@ def main() -> int:
                 time.sleep(0.2)
         offset = 0
         for n in levels:
-            row = asyncio.run(_level(url, db, server.pid, n, offset, args.chars))
+            try:
+                row = asyncio.run(_level(url, db, server.pid, n, offset, args.chars))
+            except RuntimeError as exc:  # sessions that never became ready: a failed level
+                print(f"| {n} | {exc} |", flush=True)
+                break
             offset += n
             rows.append(row)
             print(f"{n} sessions: {row}", file=sys.stderr, flush=True)
@@ -224,7 +236,7 @@ def main() -> int:
             deadline = time.monotonic() + 60
             while _descendants(server.pid) and time.monotonic() < deadline:
                 time.sleep(0.2)
-            if not row["ok"]:
+            if not row["ok"] and not args.keep_going:
                 break
     finally:
         os.killpg(server.pid, signal.SIGTERM)
