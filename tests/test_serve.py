@@ -139,3 +139,42 @@ def test_members_answer_in_a_browser_each_tab_its_own_session(server):
     new = next(rid for rid in everyone if rid != waiting)
     assert everyone[new][1] == {}                               # nothing of the other member's
     assert (ARTEFACTS / "serve-answer.png").stat().st_size > 10_000
+
+
+async def test_served_save_copy_is_downloaded_never_written_on_the_server(tmp_path, monkeypatch):
+    """In a browser the receipt's path would name a file on the server: the copy is sent to the
+    browser instead, and nothing is written there."""
+    from textual.app import App
+    from textual.widgets import Input
+
+    from consult.tui.answer.review import ReviewScreen
+    from consult.tui.answer.section import SectionScreen
+    from consult.tui.answer.submit import ConfirmSubmitScreen, ReceiptScreen
+    from tests.tui_answer.helpers import SIZE, make_app, start_response, type_text
+    from tests.tui_answer.helpers import wait_for as app_wait
+
+    delivered = []
+    monkeypatch.setattr(App, "is_web", property(lambda self: True))
+    monkeypatch.setattr(App, "deliver_text", lambda self, f, **kw: delivered.append((f.read(), kw)))
+    app = make_app(tmp_path / "r.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_response(pilot)
+        await type_text(pilot, "Ace")
+        await pilot.press("pagedown")
+        await app_wait(pilot, lambda: isinstance(app.screen, SectionScreen))
+        await pilot.press("ctrl+r")
+        await app_wait(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("ctrl+t")
+        await app_wait(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
+        await pilot.press("enter")
+        await app_wait(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        field = app.screen.query_one("#export-path", Input)
+        target = tmp_path / "on-the-server.md"
+        field.value = str(target)
+        field.focus()
+        await pilot.press("enter")
+        await app_wait(pilot, lambda: bool(delivered))
+    assert not target.exists()
+    text, options = delivered[0]
+    assert "Name of your organisation: Ace" in text
+    assert options["save_filename"] == "on-the-server.md" and options["mime_type"] == "text/markdown"

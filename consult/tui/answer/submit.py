@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from textual import on
@@ -173,6 +174,16 @@ class ReceiptScreen(Screen):
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
             message.update(Content.styled("Type a file name first.", "$warning"))
+            return
+        if app.is_web:
+            # `consult serve`: a path typed in a browser names a file on the server. Never write
+            # there; the browser downloads the copy instead.
+            text = response_markdown(app.bank, app.refresh_respondent(),
+                                     app.store.answers(app.respondent.id), app.code)
+            name = Path(raw).name if Path(raw).name.endswith(".md") else "my-response.md"
+            app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/markdown")
+            message.update(Content.assemble(("Sent ✓ ", "$success"), "your browser downloads ",
+                                            clean(name)))
             return
         target = Path(raw).expanduser()
         why_not = refusal(target, app.store.path)
