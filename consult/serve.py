@@ -26,8 +26,8 @@ from consult.questions import Bank
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-# Each browser session is one Python process of about 60-90 MB (benchmarks/serve_sessions.py);
-# past this many at once, new tabs are turned away rather than letting the machine swap.
+# Each browser session is one Python process of about 75 MB (benchmarks/serve_sessions.py):
+# 40 is 3 GB. Past this many at once, new tabs are turned away rather than letting it swap.
 DEFAULT_MAX_SESSIONS = 40
 # textual-serve's page without its web-font link (see the file): nothing fetched from elsewhere.
 TEMPLATES = Path(__file__).parent / "data" / "serve"
