@@ -50,6 +50,7 @@ class NewTheme:
     terms: list[str]
     members: list[int]
     strengths: dict[int, float]
+    description: str = ""  # one sentence from the theme's phrases (consult.labels)
 
 
 @dataclass
@@ -121,7 +122,8 @@ def _with_proposals(texts: Sequence[str], result: Assignment, seed: int, propose
     for theme in found:
         members = [left[j] for j in theme.members]
         result.proposals.append(NewTheme(theme.label, theme.terms, members,
-                                         {left[j]: s for j, s in theme.strengths.items()}))
+                                         {left[j]: s for j, s in theme.strengths.items()},
+                                         theme.description))
         taken.update(members)
     result.other = [i for i in left if i not in taken]
     return result
@@ -139,7 +141,8 @@ def propose_themes(texts: Sequence[str], *, seed: int = 0, min_size: int = NEW_T
     result = analyse_texts(list(texts), seed=seed)
     groups = [t for t in result.themes if len(t.members) >= min_size]
     if groups:
-        return [NewTheme(t.label, list(t.terms), list(t.members), dict(t.scores)) for t in groups]
+        return [NewTheme(t.label, list(t.terms), list(t.members), dict(t.scores), t.description)
+                for t in groups]
     substantive = [i for i in range(len(texts)) if i not in set(result.non_answers)]
     if len(substantive) < min_size or not result.themes:
         return []
@@ -152,4 +155,5 @@ def propose_themes(texts: Sequence[str], *, seed: int = 0, min_size: int = NEW_T
         return []
     biggest = max(result.themes, key=lambda t: len(t.members))
     return [NewTheme(biggest.label, list(biggest.terms), substantive,
-                     {i: float(s) for i, s in zip(substantive, sims, strict=True)})]
+                     {i: float(s) for i, s in zip(substantive, sims, strict=True)},
+                     biggest.description)]

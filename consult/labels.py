@@ -56,8 +56,11 @@ CANDIDATES = 80
 FALLBACK_POOL = 6
 #: Terms kept per group.
 MAX_TERMS = 8
-#: A label may end on a word that often modifies the next ("criminal justice [system]") but not
-#: on one that nearly always does ("work with the hardest [to reach]").
+#: A phrase that the group's answers nearly always continue the same way is a fragment of the
+#: longer phrase ("work with the hardest" of "... to reach"), not a label.
+FRAGMENT_SHARE = 0.8
+#: A single word in a fallback label may be one that often modifies the next ("health [care]")
+#: but not one that nearly always does ("joint [training]").
 MIN_END_HEADNESS = 0.25
 #: Answers nearest the centre whose sentences compete to be the example.
 EXAMPLE_ROWS = 50
@@ -145,8 +148,9 @@ class _Group:
                 continue  # "clients simply stop"
             if keys[j].startswith(INFLECTED_MARK) and self.corpus.is_verb(words[0]):
                 continue  # "depends on the LIO"
-            if phrases and not self.corpus.is_head(words[-1], MIN_END_HEADNESS):
-                continue  # "work with the hardest": a modifier left hanging
+            if phrases and any(self.p_in[e] >= FRAGMENT_SHARE * self.p_in[j]
+                               for e in self.corpus.longer.get(int(j), ())):
+                continue  # "work with the hardest", nearly always "... to reach": a fragment
             if phrases == (self.corpus.key_n[j] >= MIN_LABEL_WORDS):
                 out.append(int(j))
         return out
@@ -184,27 +188,24 @@ class _Group:
         return self.corpus.key_n[self.corpus.key_id[key]]
 
     def _fallback(self, ranked: list[int]) -> list[_Option]:
-        """The two best-supported of the most distinctive terms, as "A and B" (its support: the
-        share of answers mentioning either)."""
+        """The two best terms (share of the group's answers x log lift: well supported and
+        distinctive) that can stand alone, as "A and B" (support: the share mentioning either)."""
         keys = self.corpus.keys
         pool = [keys[j] for j in ranked if self.corpus.key_n[j] > 1
                 or self.corpus.is_head(keys[j].split(" ")[-1], MIN_END_HEADNESS)]
         pool = pool[:FALLBACK_POOL] or [keys[j] for j in ranked[:FALLBACK_POOL]]
         masks = {k: self.has(k) for k in pool}
-        alone = {k: self.support(masks[k])[0] for k in pool}
         pairs = []
         for x, first in enumerate(pool):
-            for second in pool[x + 1:]:
-                if set(content(first)) & set(content(second)):
-                    continue
+            for y, second in enumerate(pool[x + 1:], start=x + 1):
+                if set(content(first)) & set(content(second)) or " and " in first + " " + second:
+                    continue  # shared words, or "A and B and C"
                 if self._n(first) + self._n(second) + 1 > MAX_LABEL_WORDS:
                     continue
-                if alone[second] > alone[first]:
-                    first, second = second, first
-                share = self.support(masks[first] | masks[second])[0]
-                pairs.append((-(alone[first] + alone[second]), -share, first, second))
+                pairs.append((x + y, x, first, second))
         pairs.sort(key=lambda p: p[:2])
-        out = [_Option((a, b), -share, 0.0, BASIS_TERMS) for _sum, share, a, b in pairs[:3]]
+        out = [_Option((a, b), self.support(masks[a] | masks[b])[0], 0.0, BASIS_TERMS)
+               for _rank, _x, a, b in pairs[:3]]
         if not out and pool:
             out = [_Option((pool[0],), self.support(masks[pool[0]])[0], 0.0, BASIS_TERMS)]
         return out

@@ -140,6 +140,14 @@ class Corpus:
             key_rows.append(done[text][0])
             stem_rows.append(done[text][1])
         self.keys = list(self.key_id)
+        # the longer phrases that open with each phrase ("work with the hardest" -> "... to reach")
+        self.longer: dict[int, list[int]] = {}
+        for kid, key in enumerate(self.keys):
+            words = key.split(" ")
+            for m in range(1, len(words)):
+                head = self.key_id.get(" ".join(words[:m]))
+                if head is not None:
+                    self.longer.setdefault(head, []).append(kid)
         # how often a content word ends a phrase here, as a share of 1/2 (prose is about 1/2)
         self.head_rate = min(1.0, 2 * sum(self.heads.values()) / max(sum(self.seen.values()), 1))
         self.K = _binary(key_rows, len(self.key_id))

@@ -130,7 +130,7 @@ def _find(store: Store, consultation_id: str, qid: str, answers: list[tuple[str,
         ranks = {idx: r for r, idx in enumerate(theme.representatives, start=1)}
         stored.append({
             "question_id": qid, "kind": "theme", "label": cap_first(theme.label),
-            "description": describe(theme.terms), "terms": theme.terms, "size": len(theme.members),
+            "description": theme.description or describe(theme.terms), "terms": theme.terms, "size": len(theme.members),
             "share": len(theme.members) / total if total else 0.0, "cohesion": theme.cohesion,
             "similar_to": first + theme.similar_to if theme.similar_to is not None else None,
             "parent": parent.get(number),
@@ -181,7 +181,8 @@ def _assign(store: Store, consultation_id: str, qid: str, answers: list[tuple[st
         while label.casefold() in labels or label.casefold() in RESERVED_LABELS:
             label += " (new)"
         labels.add(label.casefold())
-        proposals.append(Proposal(label=label, description=describe(new.terms), terms=list(new.terms),
+        proposals.append(Proposal(label=label, description=new.description or describe(new.terms),
+                                  terms=list(new.terms),
                                   members=[(respondents[i], True, new.strengths.get(i)) for i in new.members]))
     outcomes = {respondents[i]: "other" for i in result.other}
     outcomes.update({respondents[i]: "non_answer" for i in result.non_answers})
@@ -233,7 +234,8 @@ def split_by_analysis(store: Store, consultation_id: str, theme_id: int, *, by: 
     groups = []
     for k, t in enumerate(result.themes):
         members = list(t.members) + [i for i, coded in rest.codings.items() if coded[0][0] == k]
-        groups.append((cap_first(t.label), describe(t.terms), list(t.terms), [rids[i] for i in members]))
+        groups.append((cap_first(t.label), t.description or describe(t.terms), list(t.terms),
+                       [rids[i] for i in members]))
     return store.codebook_split(theme_id, groups, by=by)
 
 

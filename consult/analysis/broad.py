@@ -39,4 +39,4 @@ def group_broad(texts: list[str], themes: list[Theme], V: np.ndarray, subst: lis
     order = sorted(range(len(groups)), key=lambda b: (-len(members[b]), groups[b][0]))
     described = describe(texts, [members[b] for b in order], seed, config, phrases)
     return [BroadTheme(label=label, terms=terms, children=groups[b])
-            for b, (label, terms) in zip(order, described, strict=True)]
+            for b, (label, terms, *_) in zip(order, described, strict=True)]

@@ -19,6 +19,7 @@ class Theme:
     similar_to: int | None = None
     pinned: bool = False
     scores: dict[int, float] = field(default_factory=dict, repr=False)  # member -> cosine
+    description: str = ""  # one sentence from the theme's phrases (consult.labels)
 
 
 @dataclass

@@ -81,7 +81,7 @@ def tidy(
             groups.append(sorted(idx))
             names.append(name)
             labels_fixed.append(name)
-            described.append((name, []))
+            described.append((name, [], ""))
         else:
             groups[hit] = sorted(set(groups[hit]) | set(idx))
             labels_fixed[hit] = name
@@ -97,8 +97,8 @@ def tidy(
     changed = [g for g in range(len(groups)) if labels_fixed[g] is not None]
     if changed:
         redo = describe(texts, [groups[g] for g in changed], seed, config, phrases)
-        for g, (_lab, terms) in zip(changed, redo, strict=True):
-            described[g] = (labels_fixed[g], terms or described[g][1])
+        for g, (_lab, terms, text) in zip(changed, redo, strict=True):
+            described[g] = (labels_fixed[g], terms or described[g][1], text or described[g][2])
 
     order = sorted(range(len(groups)), key=lambda g: (-len(groups[g]), g))
     new_key = {g: r for r, g in enumerate(order)}
@@ -143,6 +143,7 @@ def tidy(
                 key=new_key[g],
                 label=described[g][0],
                 terms=described[g][1],
+                description=described[g][2],
                 members=members,
                 secondary=sorted(secondary[g]),
                 representatives=_representatives(texts, members, msims, lengths, config.representatives),
