@@ -54,8 +54,9 @@ MAX_CHARS = 5000
 CANDIDATES = 80
 #: A fallback label joins two of this many most distinctive terms.
 FALLBACK_POOL = 6
-#: Terms kept per group.
+#: Terms kept per group, and the longest term in words (terms are keywords, not sentences).
 MAX_TERMS = 8
+MAX_TERM_WORDS = 3
 #: A phrase that the group's answers nearly always continue the same way is a fragment of the
 #: longer phrase ("work with the hardest" of "... to reach"), not a label.
 FRAGMENT_SHARE = 0.8
@@ -177,6 +178,8 @@ class _Group:
         for j in ranked:
             key = self.corpus.keys[j]
             words = set(content(key))
+            if self.corpus.key_n[j] > MAX_TERM_WORDS:
+                continue
             if any(words <= set(content(t)) or set(content(t)) <= words for t in out):
                 continue
             out.append(key)
@@ -283,12 +286,22 @@ def _plain(text: str | None) -> str:
     return strip_contacts(text) if _MAYBE_CONTACT.search(text) else text
 
 
+_QUANTITIES = ("most", "over half of the", "some", "a few")
+
+
+def is_phrase_description(text: str) -> bool:
+    """Whether a description is one this module built (not staff's or a member's words): the
+    report may prefer a consenting member's sentence to it."""
+    low = text.strip().lower()
+    return any(low.startswith(f"{q} {SUBJECT} mention ") for q in _QUANTITIES)
+
+
 def _quantity(share: float) -> str:
     if share >= 0.75:
-        return "most"
+        return _QUANTITIES[0]
     if share > MIN_SUPPORT:
-        return "over half of the"
-    return "some" if share >= 0.2 else "a few"
+        return _QUANTITIES[1]
+    return _QUANTITIES[2] if share >= 0.2 else _QUANTITIES[3]
 
 
 def _phrase_description(reader: _Group, opt: _Option, terms: list[str],

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from consult.labels import MAX_LABEL_WORDS, MIN_LABEL_WORDS, MIN_SUPPORT, label_groups
+from consult.labels import (
+    MAX_LABEL_WORDS,
+    MIN_LABEL_WORDS,
+    MIN_SUPPORT,
+    is_phrase_description,
+    label_groups,
+)
 from consult.phrases import words_of
 
 CASH = [
@@ -102,7 +108,9 @@ def test_descriptions_are_one_plain_sentence_never_a_list_of_quoted_words(plante
         assert not re.search(r"['\"‘“]\w+['\"’”]", d), d
         assert re.search(r"\b(mention|raise)\b", d), d
         assert len(d.split()) >= 6
+        assert is_phrase_description(d)
     assert "cash flow" in planted[0].description
+    assert not is_phrase_description(planted[0].example)
 
 
 def test_the_example_is_a_representative_sentence_of_one_member(planted):
@@ -147,6 +155,6 @@ def test_hostile_text_comes_out_as_plain_text_without_controls_or_contacts():
 
 def test_nothing_to_read_gives_empty_labels_not_an_error():
     assert label_groups([], []) == []
-    got = label_groups(["", None, "ok"], [[0, 1], [], [2]])
-    assert [g.label for g in got] == ["", "", ""] or all(isinstance(g.label, str) for g in got)
-    assert got[1].label == "" and got[1].support == 0.0
+    got = label_groups(["", None, "Housing matters most."], [[0, 1], [], [2]])
+    assert [(g.label, g.support, g.basis) for g in got[:2]] == [("", 0.0, "none")] * 2
+    assert "housing" in got[2].label.lower()
