@@ -148,3 +148,14 @@ async def test_a_typed_letter_on_the_context_goes_into_the_first_question(tmp_pa
         await pilot.press("W", "e")
         assert isinstance(app.focused, TextArea) and app.focused.text == "We"
         assert "▶ Q1." in screen_text(app)
+
+
+async def test_the_help_box_scrolls_with_the_keyboard(tmp_path):
+    app = make_app(tmp_path / "r.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_question(pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "After submitting" not in screen_text(app)  # the last part is below the fold
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "After submitting" in screen_text(app))

@@ -63,6 +63,10 @@ class HelpScreen(ModalScreen[None]):
                                  "the title bar brings you back to exactly where you were."))
         yield Footer()
 
+    def on_mount(self) -> None:
+        # The box takes the focus, so that Down, PgDn and End read the rest of it.
+        self.query_one("#help-box", VerticalScroll).focus()
+
     @staticmethod
     def _table(title: str, rows: list[tuple[str, str]]) -> Content:
         parts: list = [(title, "bold"), "\n"]
