@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["quality.py", "quality_db.py", "speed.py", "browse_scale.py", "report_speed.py",
-           "serve_sessions.py"]
+           "serve_sessions.py", "assign_speed.py"]
 
 
 def main() -> int:

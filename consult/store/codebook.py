@@ -195,11 +195,12 @@ class CodebookMixin:
         return ids
 
     def _write_codings(self, run_id, consultation_id, question_id, theme_id, members, ranks) -> None:
+        now = self.now()
         self.conn.executemany(
             "INSERT OR REPLACE INTO codings (consultation_id, respondent_id, question_id, theme_id, source,"
             " is_primary, strength, rank, run_id, at) VALUES (?, ?, ?, ?, 'machine', ?, ?, ?, ?, ?)",
             [(consultation_id, rid, question_id, theme_id, int(primary), strength, ranks.get(rid) if primary else None,
-              run_id, self.now()) for rid, primary, strength in members])
+              run_id, now) for rid, primary, strength in members])
 
     def _record_outcomes(self, run_id: int, consultation_id: str, question_id: str,
                          outcomes: dict[str, str]) -> None:
@@ -242,12 +243,12 @@ class CodebookMixin:
             self.conn.executemany(
                 "DELETE FROM codings WHERE respondent_id = ? AND question_id = ? AND source = 'machine'",
                 [(rid, question_id) for rid in outcomes])
-            for rid, coded in codings.items():
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO codings (consultation_id, respondent_id, question_id, theme_id, source,"
-                    " is_primary, strength, run_id, at) VALUES (?, ?, ?, ?, 'machine', ?, ?, ?, ?)",
-                    [(consultation_id, rid, question_id, tid, int(primary), strength, run_id, self.now())
-                     for tid, primary, strength in coded])
+            now = self.now()
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO codings (consultation_id, respondent_id, question_id, theme_id, source,"
+                " is_primary, strength, run_id, at) VALUES (?, ?, ?, ?, 'machine', ?, ?, ?, ?)",
+                [(consultation_id, rid, question_id, tid, int(primary), strength, run_id, now)
+                 for rid, coded in codings.items() for tid, primary, strength in coded])
             ids = self._add_proposals(run_id, consultation_id, question_id, proposals, is_new=True,
                                       origin="assign")
             self._record_outcomes(run_id, consultation_id, question_id, outcomes)
