@@ -112,6 +112,11 @@ def _find(store: Store, consultation_id: str, qid: str, answers: list[tuple[str,
     placed_other = store.coding_rows(consultation_id, qid, include_drafts=True).staff_other
     to_other = {i for i, rid in enumerate(respondents) if rid in placed_other}
     result = analyse_texts(texts, themes=themes, seed=seed, progress=step, embedder=embedder)
+    parent = {}  # two levels, when the analysis gives them: theme -> its broad theme's label
+    for broad in getattr(result, "broad", None) or []:
+        if len(broad.children) > 1:  # a broad theme over one theme says nothing more
+            for child in broad.children:
+                parent[id(result.themes[child])] = cap_first(broad.label)
     if to_other:
         _move_to_other(result, to_other)
     total = len(texts)
@@ -121,19 +126,15 @@ def _find(store: Store, consultation_id: str, qid: str, answers: list[tuple[str,
     def member(i: int, primary: bool = True, rank: int | None = None, score: float | None = None) -> dict:
         return {"respondent_id": respondents[i], "is_primary": primary, "rank": rank, "score": score}
 
-    parent = {}
-    for broad in getattr(result, "broad", None) or []:  # two levels, when the analysis gives them
-        for child in getattr(broad, "children", []):
-            parent[child] = cap_first(broad.label)
     first = len(stored)
-    for number, theme in enumerate(result.themes):
+    for theme in result.themes:
         ranks = {idx: r for r, idx in enumerate(theme.representatives, start=1)}
         stored.append({
             "question_id": qid, "kind": "theme", "label": cap_first(theme.label),
             "description": theme.description or describe(theme.terms), "terms": theme.terms, "size": len(theme.members),
             "share": len(theme.members) / total if total else 0.0, "cohesion": theme.cohesion,
             "similar_to": first + theme.similar_to if theme.similar_to is not None else None,
-            "parent": parent.get(number),
+            "parent": parent.get(id(theme)),
             "members": [member(i, True, ranks.get(i), theme.scores.get(i)) for i in theme.members]
             + [member(i, False) for i in theme.secondary],
         })

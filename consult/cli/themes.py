@@ -136,6 +136,11 @@ def print_question(console: Console, question, coding: QuestionCoding, texts: di
     if not coding.population:
         console.print(title, Text("  nobody answered", style="dim"))
         return
+    if not (coding.themes or coding.other or coding.non_answers):
+        console.print(title, Text(f"  {coding.population} answered, not analysed yet (run `consult analyse`)",
+                                  style="dim"))
+        console.print()
+        return
     table = Table(title=title, title_justify="left", expand=True)
     table.add_column("ID", justify="right")
     table.add_column("Theme", ratio=3)

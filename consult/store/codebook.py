@@ -179,12 +179,15 @@ class CodebookMixin:
     def _add_proposals(self, run_id: int, consultation_id: str, question_id: str, proposals: list[Proposal],
                        *, is_new: bool, origin: str) -> list[int]:
         parents: dict[str, int] = {}
+        labels = {p.label.casefold() for p in proposals}
         ids = []
         for p in proposals:
             parent_id = None
             if p.parent:
                 if p.parent not in parents:
-                    parents[p.parent] = self._insert_theme(consultation_id, question_id, p.parent, origin=origin,
+                    # a broad theme named as one of its sub-themes says which it is
+                    name = p.parent + (" (broad theme)" if p.parent.casefold() in labels else "")
+                    parents[p.parent] = self._insert_theme(consultation_id, question_id, name, origin=origin,
                                                            is_new=is_new, run_id=run_id)
                 parent_id = parents[p.parent]
             theme_id = self._insert_theme(consultation_id, question_id, p.label, description=p.description,
