@@ -378,13 +378,14 @@ class SearchMixin(RespondentPagesMixin):
         found = {row.respondent_id: row for row in self._answer_rows(rows, self._theme_labels(run_id))}
         return [found[rid] for rid in respondent_ids if rid in found]
 
-    def answer_strengths(self, respondent_id: str, question_id: str) -> dict[int, float | None]:
-        """How well each of an answer's themes fits it, by codebook theme id: the run's strength,
-        or None for a theme staff gave it (staff codings, once there are any, are its coding)."""
+    def answer_strengths(self, respondent_id: str, question_id: str) -> dict[int, tuple[str, float | None]]:
+        """How each of an answer's themes was given, by codebook theme id: ``("staff", None)``
+        for a theme staff gave it (staff codings, once there are any, are its coding), else
+        ``("machine", strength)`` with the run's strength (None when the run recorded none)."""
         rows = self.query("SELECT theme_id, source, strength FROM codings WHERE respondent_id = ?"
                           " AND question_id = ?", (respondent_id, question_id))
-        staff = {r[0]: None for r in rows if r[1] == "staff"}
-        return staff or {r[0]: r[2] for r in rows if r[1] == "machine"}
+        staff = {r[0]: ("staff", None) for r in rows if r[1] == "staff"}
+        return staff or {r[0]: ("machine", r[2]) for r in rows if r[1] == "machine"}
 
     def theme_labels(self, consultation_id: str, question_id: str | None = None) -> list[str]:
         """Distinct theme labels of the latest run (of one question, or of all), for filters."""

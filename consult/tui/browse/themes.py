@@ -272,8 +272,8 @@ class ThemesScreen(ThemeCuration, QuestionPicker, AnswerTableActions, Screen):
             if i:
                 line.append(", ")
             line.append_text(safe_line(t.label, 50))
-            fit = strengths.get(t.id)
-            how = "by staff" if t.id in strengths and fit is None else (f"fit {fit:.2f}" if fit is not None else "")
+            source, fit = strengths.get(t.id, ("", None))
+            how = "by staff" if source == "staff" else (f"fit {fit:.2f}" if fit is not None else "")
             role = "main" if row.respondent_id in t.primary else "also"
             line.append(f" ({role}{', ' + how if how else ''})", style="dim")
         line.append("  e changes them", style="dim")
