@@ -51,7 +51,7 @@ class WelcomeScreen(Screen):
             with Horizontal(id="resume-row"):
                 # No select-all on focus: a letter typed elsewhere on this screen is put in the
                 # box and focuses it (see on_key), and the next letters must add to it.
-                yield Input(placeholder="Resume code, e.g. KX7P-3QMD", id="code", max_length=20,
+                yield Input(placeholder="Resume code, e.g. KX7P3-QMDRT", id="code", max_length=20,
                             select_on_focus=False)
                 yield Button("Resume with a code", id="resume")
             yield Static("", id="code-message")
@@ -158,7 +158,7 @@ class WelcomeScreen(Screen):
         field = self.query_one("#code", Input)
         message = self.query_one("#code-message", Static)
         if not field.value.strip():
-            message.update(Content("Type the resume code you were given, e.g. KX7P-3QMD."))
+            message.update(Content("Type the resume code you were given, e.g. KX7P3-QMDRT."))
             field.focus()
             return
         if not self.app.resume(field.value):

@@ -179,7 +179,7 @@ class RespondentScreen(Screen):
                     style="dim")
         if person.submitted_at:
             text.append(f"\nsubmitted {app.relative(person.submitted_at)}", style="dim")
-        if getattr(person, "amended", False):  # Respondent.amended: the store's contract 4
+        if person.amended:
             text.append("\nAMENDED, NOT RE-SUBMITTED", style="bold")
             text.append(": edited since it was submitted; counts and the report use the submitted answers")
         if exclusion:
