@@ -22,7 +22,7 @@ from rich.text import Text
 
 from consult.kinds import kind_of
 from consult.questions import Bank, ProfileField, Question
-from consult.store import Respondent, Store, normalise_code
+from consult.store import Respondent, Store, format_code
 from consult.text import clean, word_count
 
 # The commands, announced at the start and by :help. Only a line that is exactly one of these
@@ -129,8 +129,7 @@ class PlainSession:
                 if found is None:
                     self.say("No response has that code. Check it and type it again, or type N.")
                     continue
-                raw = normalise_code(line)
-                self.respondent, self.code = found, f"{raw[:4]}-{raw[4:]}"
+                self.respondent, self.code = found, format_code(line)
                 self.say(f"Welcome back. Your resume code is {self.code}", "bold")
                 if found.submitted:
                     self.say("This response has been submitted. Changes you make now are saved; "

@@ -15,7 +15,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from consult.questions import Bank, Section
-from consult.store import Respondent, Store, normalise_code
+from consult.store import Respondent, Store, format_code
 from consult.text import clean
 from consult.tui.answer.commands import AnswerCommands
 from consult.tui.answer.keeping import KeepingMixin
@@ -139,9 +139,8 @@ class AnswerApp(KeepingMixin, App):
             return True  # not a wrong code: do not say so
         if respondent is None:
             return False
-        clean_code = normalise_code(code)
         self.respondent = respondent
-        self.code = f"{clean_code[:4]}-{clean_code[4:]}"
+        self.code = format_code(code)
         self.new_response = False
         self.answers = self.store.answers(respondent.id)
         self.sub_title = f"Resume code {self.code}"
