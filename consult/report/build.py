@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from consult.questions import Bank, Question
 from consult.report import disclosure as dc
-from consult.report import people, summary, words
+from consult.report import people, summary, tables, words
 from consult.report.model import QuestionView, Quote, Report, SectionView, Table, ThemeView
 from consult.report.privacy import Attributor, clean_label, consented, private_strings, quote_text
 from consult.report.quotes import QuoteChooser, excerpt, ranked_sentences
@@ -155,14 +155,21 @@ def _question(ctx: Context, q: Question, number: int, answers: dict[str, str],
         view.notes.append("No organisation whose answer is summarised here agreed to be quoted.")
     if len(shown) < len(top):
         view.notes.append(f"Smaller themes are listed in the appendix, table Q{number}.")
-    view.full_table = _full_table(q, number, coding, top, children)
-    main = [(clean_label(t.label), set(t.respondents)) for t in top if not dc.is_small(t.count)]
-    view.breakdowns = [b for f in people.breakdown_fields(ctx.bank)
-                       if (b := people.breakdown(f, main, set(answers), ctx.by_id)) is not None]
-    if main and len(view.breakdowns) < len(people.breakdown_fields(ctx.bank)):
+    main = [t for t in top if not dc.is_small(t.count)]
+    grids = [(g, f) for f in people.breakdown_fields(ctx.bank)
+             if (g := people.breakdown(f, [(clean_label(t.label), set(t.respondents)) for t in main],
+                                       set(answers), ctx.by_id)) is not None]
+    # every broad theme not hidden may be printed in the text (key messages, summaries); a
+    # sub-theme whose count the tables must hide is left out of the text instead
+    view.full_table, view.breakdowns, hidden = tables.question_tables(
+        f"Q{number}. {q.text}", coding, top, children, {t.id for t in main},
+        [([t.id for t in main], g) for g, _ in grids])
+    for tv in view.themes:
+        tv.children = [c for c in tv.children if c.id not in hidden]
+    if main and len(grids) < len(people.breakdown_fields(ctx.bank)):
+        kept = {f.id for _, f in grids}
         view.breakdown_note = words.breakdowns_left_out(
-            [people.title_of(f) for f in people.breakdown_fields(ctx.bank)
-             if all(b.caption != people.breakdown_caption(f) for b in view.breakdowns)])
+            [people.title_of(f) for f in people.breakdown_fields(ctx.bank) if f.id not in kept])
     return view
 
 
@@ -201,25 +208,6 @@ def _quote_for(ctx: Context, q: Question, t: CodedTheme, answers: dict[str, str]
             if tried >= ATTEMPTS and (rid, q.id) not in ctx.key_quotes:
                 return None
     return None
-
-
-def _full_table(q: Question, number: int, coding: QuestionCoding, top: list[CodedTheme],
-                children: dict[int, list[CodedTheme]]) -> Table:
-    rows = []
-    pop = coding.population
-    for t in top:
-        rows.append([clean_label(t.label), dc.count(t.count), dc.share_or_dash(t.count, t.share)])
-        for c in children[t.id]:
-            rows.append(["\u2003\u2013 " + clean_label(c.label), dc.count(c.count), dc.share_or_dash(c.count, c.share)])
-    for label, ids in (("Other (no common theme)", coding.other), ("Nothing to add (\u201cno comment\u201d, \u201cn/a\u201d)",
-                                                                      coding.non_answers)):
-        if ids:
-            rows.append([label, dc.count(len(ids)), dc.share_or_dash(len(ids), len(ids) / pop if pop else 0)])
-    rows.append(["Answered", dc.count(pop), ""])
-    notes = ["An answer can raise more than one theme, so the figures add up to more than the number "
-             "answering."] if any(len(t.respondents) != len(t.primary) for t in coding.themes) else []
-    return Table(caption=f"Q{number}. {q.text}", header=["Theme", "Organisations", "Share"], rows=rows,
-                 notes=notes)
 
 
 def _distribution(q: Question, answers: dict[str, str]) -> Table:

@@ -37,7 +37,7 @@ def _quote(q: Quote) -> list[str]:
 def _table(t: Table) -> list[str]:
     out = [f"**{_line(t.caption)}**", ""]
     out.append("| " + " | ".join(_line(h) or " " for h in t.header) + " |")
-    out.append("|" + "|".join(" ---: |" if i >= t.numeric_from else " --- |" for i in range(len(t.header))))
+    out.append("|" + "".join(" ---: |" if i >= t.numeric_from else " --- |" for i in range(len(t.header))))
     out += ["| " + " | ".join(_line(c) for c in row) + " |" for row in t.rows]
     out.append("")
     for n in t.notes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from consult.questions import Bank, ProfileField
 from consult.report import disclosure as dc
@@ -67,11 +68,24 @@ def breakdown_fields(bank: Bank) -> list[ProfileField]:
     return [f for f in bank.breakdown_fields if f.kind == "choice" and not f.personal]
 
 
+@dataclass
+class Grid:
+    """A breakdown before the small-number rule: how many of each kept category's answering
+    organisations raised each theme (rows follow the themes given, columns ``kept``)."""
+
+    field: ProfileField
+    labels: list[str]  # the themes, one per row
+    kept: list[str]
+    answering: list[int]  # per kept category
+    cells: list[list[int]]
+    some_left_out: bool  # categories with fewer than MIN_COUNT answering were dropped
+
+
 def breakdown(f: ProfileField, themes: list[tuple[str, set[str]]], answered: set[str],
-              by_id: dict[str, Respondent]) -> Table | None:
-    """Themes (rows) by the categories of ``f`` (columns): how many of each category's answering
-    organisations raised each theme. Categories with fewer than MIN_COUNT answering are left
-    out; ``None`` when fewer than two categories remain or every cell would be hidden."""
+              by_id: dict[str, Respondent]) -> Grid | None:
+    """Themes (rows) by the categories of ``f`` (columns). Categories with fewer than MIN_COUNT
+    answering are left out; ``None`` when fewer than two categories remain or every cell would be
+    hidden. The rule is applied with the question's full table (:mod:`consult.report.tables`)."""
     members: dict[str, set[str]] = {}
     for rid in answered:
         for c in category(by_id[rid], f):
@@ -83,13 +97,8 @@ def breakdown(f: ProfileField, themes: list[tuple[str, set[str]]], answered: set
     grid = [[len(ids & members[c]) for c in kept] for _, ids in themes]
     if dc.all_hidden([n for row in grid for n in row]):
         return None
-    rows = [[label] + [dc.count_share(n, n / len(members[c])) for n, c in zip(row, kept, strict=True)]
-            for (label, _), row in zip(themes, grid, strict=True)]
-    rows.append(["Answered"] + [dc.count(len(members[c])) for c in kept])
-    notes = []
-    if len(kept) < len(order):
-        notes.append(f"Groups with {dc.FEWER} organisations answering are left out.")
-    return Table(caption=breakdown_caption(f), header=["Theme"] + kept, rows=rows, notes=notes)
+    return Grid(field=f, labels=[label for label, _ in themes], kept=kept, answering=[len(members[c]) for c in kept], cells=grid,
+                some_left_out=len(kept) < len(order))
 
 
 def breakdown_caption(f: ProfileField) -> str:

@@ -157,8 +157,7 @@ def distribution_notes(q: Question, hidden: list[str | None], unlisted: bool) ->
     if q.kind == "scale" and q.help:
         notes.append(q.help)
     if dc.HIDDEN in hidden:
-        notes.append(f"\u201c{dc.HIDDEN.capitalize()}\u201d: a larger figure hidden so that one "
-                     f"{dc.FEWER} cannot be worked out from the total.")
+        notes.append(dc.HIDDEN_NOTE)
     if unlisted:
         notes.append("Some answers name an option no longer in the question bank; they are counted "
                      "under the text they gave.")

@@ -1,0 +1,91 @@
+"""A question's appendix tables: its full table of themes and its breakdowns by profile, with the
+small-number rule applied to all of them at once (:class:`consult.report.disclosure.Figures`), so
+that no hidden figure can be worked out from the others, within one table or between them."""
+
+from __future__ import annotations
+
+from consult.report import disclosure as dc
+from consult.report.model import Table
+from consult.report.people import Grid, breakdown_caption
+from consult.report.privacy import clean_label
+from consult.report.source import CodedTheme, QuestionCoding, share
+
+OTHER_ROW = "Other (no common theme)"
+NOTHING_ROW = "Nothing to add (\u201cno comment\u201d, \u201cn/a\u201d)"
+SUB = "\u2003\u2013 "  # a sub-theme's row starts so, under its broad theme
+ANSWERED = "Answered"
+
+
+def question_tables(caption: str, coding: QuestionCoding, top: list[CodedTheme],
+                    children: dict[int, list[CodedTheme]], in_text: set[int],
+                    grids: list[tuple[list[int], Grid]]) -> tuple[Table, list[Table], set[int]]:
+    """The full table, the breakdowns, and the themes whose count is hidden (the text leaves
+    those out too). ``in_text``: themes whose count the report prints in its text as it is (never
+    hidden here); ``grids``: each breakdown with the theme ids of its rows."""
+    figs = dc.Figures()
+    pop = coding.population
+    answered = figs.add(pop, fixed=True)  # the question's answered line prints it
+    rows: list[tuple[str, int, float]] = []
+    index: dict[int, int] = {}
+    kid_index: dict[int, list[int]] = {}
+    for t in top:
+        index[t.id] = figs.add(t.count, fixed=t.id in in_text)
+        rows.append((clean_label(t.label), index[t.id], t.share))
+        kids = []
+        for c in children[t.id]:
+            kids.append(figs.add(c.count, fixed=c.id in in_text))
+            rows.append((SUB + clean_label(c.label), kids[-1], c.share))
+        kid_index[t.id] = kids
+        if kids:
+            figs.sum(index[t.id], kids)
+    parts = [index[t.id] for t in top]
+    for label, ids, fixed in ((OTHER_ROW, coding.other, False), (NOTHING_ROW, coding.non_answers, True)):
+        if ids:  # "nothing to add" is also in the answered line
+            parts.append(figs.add(len(ids), fixed=fixed))
+            rows.append((label, parts[-1], share(len(ids), pop)))
+    parts.append(figs.add(len(coding.uncoded), fixed=True))  # in the answered line, not in the table
+    figs.sum(answered, parts)
+
+    cells: list[tuple[Grid, list[list[int]]]] = []
+    for theme_ids, g in grids:
+        columns = [figs.add(n, fixed=True) for n in g.answering]  # the shares give them away anyway
+        grid = [[figs.add(n) for n in row] for row in g.cells]
+        for j, col in enumerate(columns):
+            figs.sum(col, [row[j] for row in grid])
+        for tid, row in zip(theme_ids, grid, strict=True):
+            figs.sum(index[tid], row)  # a theme's row adds up to its count when every group is kept
+        cells.append((g, grid))
+    figs.protect()
+
+    full = Table(caption=caption, header=["Theme", "Organisations", "Share"],
+                 rows=[[label, figs.text(i), dc.pct(s) if figs.shown(i) else dc.DASH] for label, i, s in rows] + [[ANSWERED, figs.text(answered), ""]],
+                 notes=[])
+    if any(len(t.respondents) != len(t.primary) for t in coding.themes):
+        full.notes.append("An answer can raise more than one theme, so the figures add up to more than "
+                          "the number answering.")
+    if _secondary(figs, [i for _, i, _ in rows]):
+        full.notes.append(dc.HIDDEN_NOTE)
+    hidden = {tid for tid, i in index.items() if not figs.shown(i)} | {
+        c.id for t in top for c, i in zip(children[t.id], kid_index[t.id], strict=True) if not figs.shown(i)}
+    return full, [_breakdown(figs, g, grid) for g, grid in cells], hidden
+
+
+def _breakdown(figs: dc.Figures, g: Grid, grid: list[list[int]]) -> Table:
+    rows = [[label] + [_count_share(figs, i, n) for i, n in zip(row, g.answering, strict=True)]
+            for label, row in zip(g.labels, grid, strict=True)]
+    rows.append([ANSWERED] + [dc.count(n) for n in g.answering])
+    notes = []
+    if g.some_left_out:
+        notes.append(f"Groups with {dc.FEWER} organisations answering are left out.")
+    if _secondary(figs, [i for row in grid for i in row]):
+        notes.append(dc.HIDDEN_NOTE)
+    return Table(caption=breakdown_caption(g.field), header=["Theme"] + g.kept, rows=rows, notes=notes)
+
+
+def _count_share(figs: dc.Figures, i: int, answering: int) -> str:
+    """'12 (30%)' of the group answering, or the text that stands for a hidden figure."""
+    return f"{figs.text(i)} ({dc.pct(figs.values[i] / answering)})" if figs.shown(i) else figs.text(i)
+
+
+def _secondary(figs: dc.Figures, ids: list[int]) -> bool:
+    return any(figs.hidden.get(i) == dc.HIDDEN for i in ids)
