@@ -22,7 +22,8 @@ from consult.text import clean, plural
 def erase(respondent: str, db_path: Path | None, bank_path: Path | None, yes: bool,
           user: str | None) -> None:
     """Erase RESPONDENT completely: the response, its answers and their history, theme
-    placements, reads, flags and notes, its words in the search index and the log. Then the
+    placements, reads, flags and notes, its words in the search index, the log and the
+    codebook's undo records (undoing an edit of its answer then says it cannot). Then the
     database is compacted so that nothing of it is left in the files. Cannot be undone; copies
     made before (backups, exports, reports) are not touched.
     """
@@ -40,7 +41,8 @@ def erase(respondent: str, db_path: Path | None, bank_path: Path | None, yes: bo
     done = store.erase_respondent(found.id, by=user or getpass.getuser())
     tables = ", ".join(f"{table} {n}" for table, n in sorted(done.rows.items()))
     click.echo(f"Erased {clean(respondent)}: {plural(done.total, 'row')} ({tables}), "
-               f"{plural(done.log_entries, 'log entry', 'log entries')} scrubbed, search index rebuilt.")
+               f"{plural(done.log_entries, 'log entry', 'log entries')} and "
+               f"{plural(done.undo_records, 'undo record')} scrubbed, search index rebuilt.")
     if done.compacted:
         click.echo("Database compacted: no copy is left in its free space or its WAL file.")
     else:

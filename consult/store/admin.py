@@ -1,9 +1,11 @@
 """Looking after the database file: erase a respondent, back up, check.
 
 Erasure must leave nothing behind: not in any table (found by introspection, so that tables
-added later are covered), not in the search index's shadow tables, not in the log, not in freed
-pages, the WAL or the file's free space. So it deletes with ``secure_delete`` on, rebuilds every
-full-text index, checkpoints the WAL to empty and VACUUMs.
+added later are covered), not in the search index's shadow tables, not in the log or the
+codebook's undo records, not in freed pages, the WAL or the file's free space. So it deletes with
+``secure_delete`` on, scrubs the id out of every text that names it, rebuilds every full-text
+index, checkpoints the WAL to empty and VACUUMs. An undo record loses the erased answer's
+before-image and counts it instead, so that undo says it cannot bring that answer back.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import stat
 from dataclasses import dataclass, field
@@ -21,6 +24,9 @@ from consult.store.db import known_migrations, migrations
 from consult.store.errors import StoreError
 
 ERASED = "(erased)"
+# Tables of what members wrote and the bank: erasure deletes the respondent's rows there, and
+# never rewrites anyone else's words.
+MEMBERS_TEXT = ("respondents", "answers", "answer_revisions", "submitted_answers", "questions", "consultations")
 
 
 @dataclass
@@ -28,6 +34,7 @@ class Erasure:
     respondent_id: str
     rows: dict[str, int] = field(default_factory=dict)   # table -> rows removed
     log_entries: int = 0                                  # log entries scrubbed
+    undo_records: int = 0                                 # codebook undo records scrubbed
     compacted: bool = False                               # WAL emptied and file VACUUMed
 
     @property
@@ -59,8 +66,13 @@ class AdminMixin:
         if self.respondent(respondent_id) is None:
             raise KeyError(respondent_id)
         erasure = Erasure(respondent_id)
+        ids = {respondent_id, self.respondent(respondent_id).public_id}
         self.conn.execute("PRAGMA secure_delete = ON")
         with self.write():
+            cid = self.scalar("SELECT consultation_id FROM respondents WHERE id = ?", (respondent_id,))
+            questions = [r[0] for r in self.query("SELECT DISTINCT question_id FROM codings WHERE respondent_id = ?"
+                                                  " UNION SELECT question_id FROM theme_members WHERE"
+                                                  " respondent_id = ?", (respondent_id, respondent_id))]
             # Children of children (an excerpt of an answer) may be deleted in any order: the
             # foreign keys are checked once, at commit, when all of them are gone.
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -70,7 +82,11 @@ class AdminMixin:
                     erasure.rows[table] = erasure.rows.get(table, 0) + cursor.rowcount
             self.conn.execute("DELETE FROM respondents WHERE id = ?", (respondent_id,))
             erasure.rows["respondents"] = 1
-            erasure.log_entries = self._scrub_log(respondent_id)
+            erasure.log_entries = self._scrub_log(respondent_id, ids)
+            erasure.undo_records = self._scrub_actions(respondent_id, ids)
+            self._scrub_mentions(ids)
+            for qid in questions:  # the latest run's counts without them
+                self.materialise_latest(cid, qid)
             for (name,) in self.query("SELECT name FROM sqlite_master WHERE type = 'table'"
                                       " AND sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%'"):
                 # Deleting from an FTS5 index only adds tombstones; rebuilding rewrites it.
@@ -80,28 +96,63 @@ class AdminMixin:
         erasure.compacted = self.compact()
         return erasure
 
-    def _scrub_log(self, respondent_id: str) -> int:
+    def _scrub_log(self, respondent_id: str, ids: set[str]) -> int:
         """Log entries about the respondent keep what was done, not who or what they wrote."""
         scrubbed = 0
-        for row in self.query("SELECT id, detail FROM curation_log WHERE instr(detail, ?) > 0",
-                              (json.dumps(respondent_id, ensure_ascii=False),)):
+        for row in self.query("SELECT id, detail FROM curation_log WHERE " + _mentions("detail", ids),
+                              tuple(ids)):
             detail = json.loads(row["detail"])
-            if not isinstance(detail, dict):
-                continue
-            about = detail.get("respondent_id") == respondent_id
-            for key, value in list(detail.items()):
-                if value == respondent_id:
-                    detail[key] = ERASED
-                elif isinstance(value, list):
-                    detail[key] = [ERASED if v == respondent_id else v for v in value]
-            if about:
-                for key in ("note", "text", "reason", "excerpt"):
-                    if key in detail:
-                        detail[key] = ERASED
-            self.conn.execute("UPDATE curation_log SET detail = ? WHERE id = ?",
-                              (json.dumps(detail, ensure_ascii=False), row["id"]))
-            scrubbed += 1
+            if isinstance(detail, dict):
+                about = detail.get("respondent_id") == respondent_id
+                detail = _scrubbed(detail, ids)
+                if about:
+                    for key in ("note", "text", "reason", "excerpt"):
+                        if key in detail:
+                            detail[key] = ERASED
+            else:
+                detail = _scrubbed(detail, ids)
+            text = json.dumps(detail, ensure_ascii=False)
+            if text != row["detail"]:  # instr also finds a short id inside a longer one
+                self.conn.execute("UPDATE curation_log SET detail = ? WHERE id = ?", (text, row["id"]))
+                scrubbed += 1
         return scrubbed
+
+    def _scrub_actions(self, respondent_id: str, ids: set[str]) -> int:
+        """Codebook undo records: the erased answer's before-image goes (undo could only fail on it,
+        or bring it back), counted in ``erased``; the summary keeps what was done, not to whom."""
+        scrubbed = 0
+        where = _mentions("before", ids) + " OR " + _mentions("summary", ids)
+        for row in self.query(f"SELECT id, summary, before FROM codebook_actions WHERE {where}",
+                              (*ids, *ids)):
+            before = json.loads(row["before"])
+            kept = [[rid, image] for rid, image in before.get("answers", []) if rid != respondent_id]
+            if len(kept) < len(before.get("answers", [])):
+                before["erased"] = before.get("erased", 0) + len(before["answers"]) - len(kept)
+                before["answers"] = kept
+            text, summary = json.dumps(_scrubbed(before, ids), ensure_ascii=False), _scrubbed(row["summary"], ids)
+            if (text, summary) != (row["before"], row["summary"]):
+                self.conn.execute("UPDATE codebook_actions SET summary = ?, before = ? WHERE id = ?",
+                                  (summary, text, row["id"]))
+                scrubbed += 1
+        return scrubbed
+
+    def _scrub_mentions(self, ids: set[str]) -> None:
+        """Any other text of staff's or of the analysis that names the respondent (a theme's
+        history, a label): the id becomes ERASED. Found by introspection, like the tables above;
+        members' own texts are left as they are (another member may write a word that is an id)."""
+        self.conn.create_function("consult_scrub_ids", 1, lambda v: _scrubbed(v, ids) if isinstance(v, str) else v,
+                                  deterministic=True)
+        fts = [r[0] for r in self.query("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'")]
+        for (table,) in self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                                   " AND sql NOT LIKE 'CREATE VIRTUAL%'"):
+            if table in MEMBERS_TEXT or any(table.startswith(f"{name}_") for name in fts):
+                continue
+            for column in self.query(f'PRAGMA table_info("{table}")'):
+                if column["type"].upper() not in ("TEXT", ""):
+                    continue
+                name = column["name"]
+                self.conn.execute(f'UPDATE "{table}" SET "{name}" = consult_scrub_ids("{name}") WHERE '
+                                  + _mentions(f'"{name}"', ids), tuple(ids))
 
     def compact(self) -> bool:
         """Empty the WAL into the file and rebuild the file without free pages (which may hold
@@ -132,6 +183,26 @@ class AdminMixin:
             with open(temp, "rb") as written:
                 os.fsync(written.fileno())
         return publish(temp, path)
+
+
+def _mentions(column: str, ids: set[str]) -> str:
+    """SQL: ``column`` holds one of ``ids`` somewhere (one ``?`` per id, in the order of ``ids``)."""
+    return "(" + " OR ".join(f"instr({column}, ?) > 0" for _ in ids) + ")"
+
+
+def _scrubbed(value, ids: set[str]):
+    """``value`` (JSON-like) with every whole-word mention of an id replaced by ERASED."""
+    if isinstance(value, str):
+        for rid in ids:
+            if value == rid:
+                return ERASED
+            value = re.sub(rf"(?<![\w-]){re.escape(rid)}(?![\w-])", ERASED, value)
+        return value
+    if isinstance(value, list):
+        return [_scrubbed(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, ids) for k, v in value.items()}
+    return value
 
 
 # ---------------------------------------------------------------------- check

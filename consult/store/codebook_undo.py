@@ -3,13 +3,15 @@
 Each edit saved the rows it was about to change (``codebook_actions.before``); undo writes them
 back: theme rows to their old state (a theme the edit created is marked deleted), and every
 answer it touched to exactly the codings and Other placement it had. Undo takes the latest edit
-not yet undone, so edits come off in the reverse order they were made.
+not yet undone, so edits come off in the reverse order they were made. An answer whose
+respondent was erased since cannot come back: erasure took it out of the before-image (counted in
+``erased``), and undo restores the rest and says so in the summary it returns.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from consult.store.codebook_edits import CODING_COLUMNS, THEME_COLUMNS
 
@@ -25,12 +27,14 @@ class CodebookAction:
     at: str
     undone_by: str | None
     undone_at: str | None
+    erased: int = 0  # answers of erased respondents this action was about: undo cannot restore them
 
     @classmethod
     def from_row(cls, row) -> CodebookAction:
         return cls(id=row["id"], consultation_id=row["consultation_id"], question_id=row["question_id"],
                    action=row["action"], summary=row["summary"], by=row["by"], at=row["at"],
-                   undone_by=row["undone_by"], undone_at=row["undone_at"])
+                   undone_by=row["undone_by"], undone_at=row["undone_at"],
+                   erased=json.loads(row["before"]).get("erased", 0))
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,11 @@ class CodebookUndoMixin:
                 self.conn.execute(f"UPDATE codebook_themes SET {sets}, version = version + 1 WHERE id = ?",
                                   (*[image[k] for k in image if k in THEME_COLUMNS], theme_id))
                 self._theme_version(theme_id, f"undo: {row['summary']}", by)
+            erased = before.get("erased", 0)
             for rid, image in before["answers"]:
+                if self.scalar("SELECT 1 FROM respondents WHERE id = ?", (rid,)) is None:
+                    erased += 1  # erased by a way that left its image: it stays erased
+                    continue
                 self.conn.execute("DELETE FROM codings WHERE respondent_id = ? AND question_id = ?", (rid, qid))
                 self.conn.execute("DELETE FROM codebook_other WHERE respondent_id = ? AND question_id = ?", (rid, qid))
                 self.conn.executemany(
@@ -102,5 +110,10 @@ class CodebookUndoMixin:
                               (by, self.now(), row["id"]))
             self._log(by, "codebook_undo", question_id=qid, action_id=row["id"], summary=row["summary"])
             self.materialise_latest(consultation_id, qid)
-            undone = self.conn.execute("SELECT * FROM codebook_actions WHERE id = ?", (row["id"],)).fetchone()
-        return CodebookAction.from_row(undone)
+            undone = CodebookAction.from_row(self.conn.execute("SELECT * FROM codebook_actions WHERE id = ?",
+                                                               (row["id"],)).fetchone())
+        if not erased:
+            return undone
+        what = "its answer" if erased == 1 else f"{erased} of its answers"
+        return replace(undone, erased=erased, summary=f"{undone.summary}; {what} cannot be undone: the respondent"
+                       f"{'' if erased == 1 else 's'} {'was' if erased == 1 else 'were'} erased")
