@@ -150,3 +150,36 @@ async def test_broad_theme_nests_a_theme_under_another_and_undo_takes_it_back(ap
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: screen.theme().parent_id is None)
     assert [a.action for a in app.store.codebook_history(app.bank.id, Q1)] == ["reparent"]
+
+
+async def test_a_second_dialog_opened_from_the_first_takes_keys_typed_at_once(app):
+    """Move to a new theme typed in one burst: the pick, the new name and the confirmation each
+    land in their own dialog, though the second and third open only as the first closes."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        await pilot.press("tab")
+        moved = screen.current().respondent_id
+        burst(app, ["v", *"new", "enter", *"Late pay", "enter", "enter"])
+        await wait_for(pilot, lambda: app.screen is screen and log(app))
+        assert screen.theme().label == "Late pay" and screen.theme().respondents == (moved,)
+        assert log(app) == ["split_theme"]
+
+
+async def test_the_next_dialog_right_after_one_closes_takes_keys_typed_at_once(app):
+    """Rename, then describe, in one burst: nothing typed between the two reaches the list behind."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        burst(app, ["r", *"Late pay", "enter", "d", *"Paid months late", "enter"])
+        await wait_for(pilot, lambda: app.screen is screen and screen.theme().description)
+        assert screen.theme().label == "Late pay"
+        assert screen.theme().description == "Paid months late"
+
+
+async def test_a_dialog_that_stays_open_takes_the_keys_after_its_enter(app):
+    """Enter on an empty name rings and keeps the dialog open; the name typed next still lands
+    in it (not in the list behind)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_themes(pilot)
+        burst(app, ["a", "enter", *"Late pay", "enter"])
+        await wait_for(pilot, lambda: app.screen is screen and log(app))
+        assert "Late pay" in [e.label for e in screen.entries]

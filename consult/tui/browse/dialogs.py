@@ -8,6 +8,10 @@ nothing) before the dialog's input had focus. Two things close that gap:
   them as it reads the key, so the dialog is pushed before the next key is read;
 - :class:`KeyHold`: from the moment a dialog is pushed the app holds every key it reads, and
   the dialog, once its input has focus, asks for them to be replayed, in the order typed.
+  The same from the key that closes a dialog (Enter, Esc, its own closing letters) until the
+  dialog's callback has run: the keys typed after it then reach the next dialog the callback
+  opens, or the screen behind once it is back, never the closing dialog nor the screen behind
+  while the next dialog is still opening.
 
 Every prompt shown here is ``Text``/``Content`` (respondent text can sit in a theme label).
 """
@@ -43,33 +47,85 @@ def typing_in_a_field(screen) -> bool:
     return isinstance(focused, Input) or any(isinstance(node, Select) for node in focused.ancestors)
 
 
+# Keys held after a closing key are given back to a dialog that is still open after this long
+# (a path that neither closed it nor said it stays): never lost, and short enough not to be felt.
+STAY_OPEN_RELEASE_S = 1.0
+
+
 class KeyHold:
-    """App mixin: hold the keys read while a dialog opens, replay them once it can take them."""
+    """App mixin: hold the keys read while a dialog opens or closes, replay them once the
+    dialog (or the next one, or the screen behind) can take them."""
 
     held_keys: list[events.Key] | None = None
+    # Bumped whenever a hold starts, so that a stale safety timer leaves a newer hold alone.
+    _hold_number: int = 0
+    _dialogs_opened: int = 0
 
     class Release(Message):
-        """Posted by a dialog once it has focus: replay what was held (FIFO behind earlier keys)."""
+        """Posted once keys can go on (FIFO behind earlier keys): a dialog has focus, has closed
+        and opened nothing, or stays open. ``number`` is the hold it ends: a late release of
+        an older hold leaves a newer one alone."""
 
-    def open_dialog(self, dialog: ModalScreen, callback=None) -> None:
-        """Push ``dialog``; every key from now until it has focus goes to it."""
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+
+    def _start_hold(self) -> int:
         if self.held_keys is None:
             self.held_keys = []
-        self.push_screen(dialog, callback)
+        self._hold_number += 1
+        return self._hold_number
+
+    def open_dialog(self, dialog: ModalScreen, callback=None) -> None:
+        """Push ``dialog``; every key from now until it has focus goes to it. When it closes,
+        the keys typed meanwhile go to the next dialog its callback opens, else back on."""
+        dialog.hold_number = self._start_hold()
+        self._dialogs_opened += 1
+
+        def closed(result) -> None:
+            opened = self._dialogs_opened
+            if callback is not None:
+                callback(result)
+            if self._dialogs_opened == opened:
+                self.release_keys()
+
+        self.push_screen(dialog, closed)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and self.held_keys is not None:
-            self.held_keys.append(event)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.held_keys is not None:
+                self.held_keys.append(event)
+            else:
+                await self._take_key(event)
             return
         await super().on_event(event)
 
-    async def on_key_hold_release(self, _message: KeyHold.Release) -> None:
+    async def _take_key(self, key: events.Key) -> None:
+        """Hand ``key`` on; if it closes the dialog on top, hold what follows."""
+        screen = self.screen
+        if isinstance(screen, Dialog) and screen.closes_on(key.key):
+            number = self._start_hold()
+            self.set_timer(STAY_OPEN_RELEASE_S, lambda: self._release_if_open(screen, number))
+        await super().on_event(key)
+
+    def release_keys(self, number: int | None = None) -> None:
+        """Replay the held keys once the messages before this have run (``number``: only if
+        that hold is still the latest; default the latest)."""
+        self.post_message(KeyHold.Release(self._hold_number if number is None else number))
+
+    def _release_if_open(self, dialog: Dialog, number: int) -> None:
+        if self.held_keys is not None and self.screen is dialog:
+            self.release_keys(number)
+
+    async def on_key_hold_release(self, message: KeyHold.Release) -> None:
+        if message.number != self._hold_number:
+            return
         held, self.held_keys = self.held_keys or [], None
         for i, key in enumerate(held):
-            if self.held_keys is not None:  # one of them opened another dialog: hold the rest for it
+            if self.held_keys is not None:  # one of them opened or closed a dialog: hold the rest
                 self.held_keys[:0] = held[i:]
                 return
-            await super().on_event(key)
+            await self._take_key(key)
 
 
 class Dialog(ModalScreen):
@@ -86,13 +142,25 @@ class Dialog(ModalScreen):
     Dialog Button { margin-right: 2; }
     """
     cancel_value: Any = None
+    hold_number: int | None = None  # the key hold open_dialog started for this dialog
+    #: Keys that close the dialog whatever has focus (besides Enter, and Space on a button).
+    CLOSING_KEYS: tuple[str, ...] = ("escape",)
+
+    def closes_on(self, key: str) -> bool:
+        """True if ``key`` may close this dialog: the app then holds the keys after it."""
+        return key == "enter" or key in self.CLOSING_KEYS or (key == "space" and isinstance(self.focused, Button))
+
+    def stay(self) -> None:
+        """The closing key did not close the dialog (nothing to save): ring, take keys again."""
+        self.app.bell()
+        self.app.release_keys()
 
     def on_mount(self) -> None:
         first = self.query_one(self.FIRST_FOCUS)
         if isinstance(first, Input):
             first.cursor_blink = False
         first.focus()
-        self.app.post_message(KeyHold.Release())
+        self.app.release_keys(self.hold_number)
 
     def action_cancel(self) -> None:
         self.dismiss(self.cancel_value)
@@ -133,7 +201,7 @@ class InputModal(Dialog):
         value = self.query_one(Input).value.strip()
         if not value and not self.allow_empty:
             self.query_one(Input).focus()
-            self.app.bell()
+            self.stay()
             return
         self.dismiss(value)
 
@@ -186,8 +254,7 @@ class PickModal(Dialog):
         if options.option_count:
             options.highlighted = 0
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Dialog.on_mount runs too (Textual calls each class's handler)
         options = self.query_one(OptionList)
         if options.option_count:
             options.highlighted = 0
@@ -202,7 +269,7 @@ class PickModal(Dialog):
     def _submitted(self) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is None:
-            self.app.bell()
+            self.stay()
             return
         self.dismiss(self.values[int(options.get_option_at_index(options.highlighted).id)])
 
@@ -219,6 +286,7 @@ class ConfirmModal(Dialog):
 
     FIRST_FOCUS = "#confirm-ok"
     cancel_value = False
+    CLOSING_KEYS = ("escape", "n", "y")
     BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("y", "confirm", "Confirm")]
 
     def __init__(self, title: str, message: Text, ok: str):

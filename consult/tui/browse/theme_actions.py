@@ -38,6 +38,7 @@ class HistoryModal(Dialog):
     """What staff changed in a question's codebook, newest first (undone changes say so)."""
 
     FIRST_FOCUS = "#history-close"
+    CLOSING_KEYS = ("escape", "h", "q")
     BINDINGS = [Binding("escape,h,q", "cancel", "Close")]
 
     def __init__(self, title: Text, lines: list[Text]):
