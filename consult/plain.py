@@ -48,8 +48,10 @@ class PlainSession:
     """One member's session over standard input and output (or any streams, for tests)."""
 
     def __init__(self, store: Store, bank: Bank, *, stdin: TextIO | None = None,
-                 console: Console | None = None, code_factory: Callable[[], str] | None = None):
+                 console: Console | None = None, code_factory: Callable[[], str] | None = None,
+                 come_back_command: str = "consult answer --plain"):
         self.store, self.bank = store, bank
+        self.come_back_command = come_back_command
         self.stdin = stdin or sys.stdin
         self.console = console or Console(markup=False, highlight=False, emoji=False)
         self.code_factory = code_factory
@@ -141,7 +143,7 @@ class PlainSession:
             self.say("Nothing was saved: you had not started a response.")
             return
         self.say("Everything you typed is saved.", "bold")
-        self.say(f"Your resume code is {self.code}. To come back, run consult answer --plain "
+        self.say(f"Your resume code is {self.code}. To come back, run {self.come_back_command} "
                  "and type the code.")
 
     def start_index(self) -> int:
@@ -392,6 +394,8 @@ class PlainSession:
 
 
 def run_plain(store: Store, bank: Bank, *, stdin: TextIO | None = None, console: Console | None = None,
-              code_factory: Callable[[], str] | None = None) -> int:
-    """Run a plain session; the exit status."""
-    return PlainSession(store, bank, stdin=stdin, console=console, code_factory=code_factory).run()
+              code_factory: Callable[[], str] | None = None,
+              come_back_command: str = "consult answer --plain") -> int:
+    """Run a plain session; the exit status. ``come_back_command`` is said on leaving."""
+    return PlainSession(store, bank, stdin=stdin, console=console, code_factory=code_factory,
+                        come_back_command=come_back_command).run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import shlex
 import subprocess
 import sys
 import time
@@ -138,3 +140,6 @@ def test_the_real_command_through_a_pipe_saves_each_answer_as_it_is_entered(tmp_
     assert proc.returncode == 0, err
     assert "Your resume code is" in out and "\x1b[" not in out
     assert Path(db).exists()
+    # The way back names the bank it was started with (the database came from CONSULT_DB).
+    again = re.search(r"To come back, run (.+?) and type the code", " ".join(out.split())).group(1)
+    assert shlex.split(again) == ["consult", "answer", "--plain", "--db", str(db), "--bank", str(EXAMPLE)]
