@@ -13,7 +13,7 @@ from docx import Document
 from markdown_it import MarkdownIt
 
 from consult.questions import Bank, load_bank
-from consult.report import build_report, render
+from consult.report import build_report, charts, render
 from consult.report import disclosure as dc
 from consult.report.model import Report, Table
 from consult.report.tables import ANSWERED, SUB
@@ -115,10 +115,16 @@ def grids(report: Report, fmt: str) -> list[list[list[str]]]:
     return [[[" ".join(c.text.split()) for c in row.cells] for row in t.rows] for t in doc.tables]
 
 
-def model_tables(r: Report) -> list[tuple[str, Table]]:
-    """The report's tables in the order every format prints them, each with what it is."""
+def model_tables(r: Report, fmt: str = "html") -> list[tuple[str, Table]]:
+    """The report's tables in the order ``fmt`` prints them, each with what it is. In Word a
+    chart is a table too (text bars), with no header row."""
     out = [("profile", t) for t in r.respondent_tables]
-    out += [(f"dist:{q.number}", q.distribution) for q in r.questions if q.distribution]
+    for q in r.questions:
+        if q.distribution:
+            out.append((f"dist:{q.number}", q.distribution))
+        if q.chart and fmt == "docx":
+            out.append((f"chart:{q.number}", Table(caption=q.chart.title, header=[], rows=[
+                [b.label, charts.text_bar(b, q.chart.scale) or charts.NO_BAR, b.figure] for b in q.chart.bars])))
     out += [("profile", t) for t in r.appendix_profile]
     for q in r.questions:
         if q.full_table:
@@ -167,34 +173,39 @@ def _lines(kind: str, table: Table, rows: list[list[str]], report: Report,
         said = (next(q.answered_line for q in report.questions if kind == f"dist:{q.number}")
                 if kind.startswith("dist") else report.counted_line)
         lines.append((None, _number(said.split()[0]), [(i, 1) for i in body]))
+    if kind.startswith("chart"):  # the bars against the number answering
+        said = next(q.answered_line for q in report.questions if kind == f"chart:{q.number}")
+        lines.append((None, _number(said.split()[0]), [(i, 2) for i in body]))
     return lines
 
 
-def _truth(truth: Report, kind: str, table: Table, label: str, column: str) -> int:
-    for k, t in model_tables(truth):
+def _truth(truth: Report, kind: str, table: Table, label: str, column: str | int) -> int:
+    for k, t in model_tables(truth, "docx"):
         if k == kind and t.caption == table.caption:
             row = next(r for r in t.rows if r[0] == label)
-            return _number(row[t.header.index(column)])
+            return _number(row[column if isinstance(column, int) else t.header.index(column)])
     raise AssertionError(f"no {kind} table {table.caption!r} in the unsuppressed report")
 
 
 def recoverable(report: Report, truth: Report, fmt: str) -> list[str]:
     found = []
-    models = model_tables(report)
+    models = model_tables(report, fmt)
     tables = grids(report, fmt)
     assert len(tables) == len(models), fmt
     by_kind: dict[str, list[list[str]]] = {}
     for (kind, table), rows in zip(models, tables, strict=True):
-        rows = [_norm(r) for r in rows]
+        rows = ([] if table.header else [[]]) + [_norm(r) for r in rows]  # row 0 is the header
         assert rows == [_norm(table.header)] + [_norm(r) for r in table.rows], (fmt, table.caption)
         by_kind.setdefault(kind, rows)
-        for cell_rows in rows[1:]:  # a hidden count never keeps its share
-            if cell_rows[1] in HIDDEN_TEXTS and len(cell_rows) > 2 and kind != "technical":
-                assert "%" not in cell_rows[2] or kind.startswith("breakdown"), (fmt, cell_rows)
+        for cells in rows[1:]:  # a hidden count never keeps its share, nor its bar
+            if kind.startswith("chart") and cells[2] in HIDDEN_TEXTS:
+                assert cells[1] == charts.NO_BAR, (fmt, cells)
+            elif cells[1] in HIDDEN_TEXTS and len(cells) > 2 and kind not in ("technical",):
+                assert "%" not in cells[2] or kind.startswith("breakdown"), (fmt, cells)
 
         def value(cell, rows=rows, kind=kind, table=table):
             i, j = cell
-            return _truth(truth, kind, table, rows[i][0], rows[0][j])
+            return _truth(truth, kind, table, rows[i][0], rows[0][j] if table.header else j)
 
         for total, elsewhere, parts in _lines(kind, table, rows, report, by_kind):
             cells = parts + ([total] if total else [])

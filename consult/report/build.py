@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from consult.questions import Bank, Question
+from consult.report import charts, people, summary, tables, words
 from consult.report import disclosure as dc
-from consult.report import people, summary, tables, words
 from consult.report.model import QuestionView, Quote, Report, SectionView, Table, ThemeView
 from consult.report.privacy import Attributor, clean_label, consented, private_strings, quote_text
 from consult.report.quotes import QuoteChooser, excerpt, ranked_sentences
@@ -161,11 +161,12 @@ def _question(ctx: Context, q: Question, number: int, answers: dict[str, str],
                                        set(answers), ctx.by_id)) is not None]
     # every broad theme not hidden may be printed in the text (key messages, summaries); a
     # sub-theme whose count the tables must hide is left out of the text instead
-    view.full_table, view.breakdowns, hidden = tables.question_tables(
-        f"Q{number}. {q.text}", coding, top, children, {t.id for t in main},
-        [([t.id for t in main], g) for g, _ in grids])
+    made = tables.question_tables(f"Q{number}. {q.text}", coding, top, children, {t.id for t in main},
+                                  [([t.id for t in main], g) for g, _ in grids])
+    view.full_table, view.breakdowns = made.full, made.breakdowns
     for tv in view.themes:
-        tv.children = [c for c in tv.children if c.id not in hidden]
+        tv.children = [c for c in tv.children if c.id not in made.hidden]
+    view.chart = charts.theme_chart(number, coding, top, made.hidden, made.other)
     if main and len(grids) < len(people.breakdown_fields(ctx.bank)):
         kept = {f.id for _, f in grids}
         view.breakdown_note = words.breakdowns_left_out(

@@ -9,10 +9,20 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Pt, RGBColor
 
-from consult.report.model import Quote, Report, Table, ThemeView, question_heading, section_heading
+from consult.report.charts import NO_BAR, text_bar
+from consult.report.model import (
+    Chart,
+    Quote,
+    Report,
+    Table,
+    ThemeView,
+    question_heading,
+    section_heading,
+)
 from consult.text import clean
 
 MUTED = RGBColor(0x5B, 0x67, 0x70)
+ACCENT = RGBColor(0x1F, 0x5F, 0x8B)
 
 
 def _t(text: str) -> str:
@@ -61,6 +71,25 @@ def _table(doc, t: Table) -> None:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for n in t.notes:
         _para(doc, n, muted=True)
+
+
+def _chart(doc, c: Chart) -> None:
+    """The chart as a native table of text bars: Word has no SVG renderer we can count on, and
+    turning the SVG into a picture would need a new dependency (consult.report.charts)."""
+    cap = doc.add_paragraph()
+    cap.add_run(_t(c.title)).bold = True
+    table = doc.add_table(rows=0, cols=3)
+    scale = c.scale
+    for bar in c.bars:
+        label, drawn, figure = table.add_row().cells
+        label.text = _t(bar.label)
+        run = drawn.paragraphs[0].add_run(text_bar(bar, scale) or NO_BAR)
+        run.font.color.rgb = MUTED if bar.other or bar.share is None else ACCENT
+        run.italic = bar.share is None or None
+        figure.text = _t(bar.figure)
+        figure.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _para(doc, f"A full bar stands for {round(scale * 100)}% of the organisations answering."
+          + (" " + c.note if c.note else ""), muted=True)
 
 
 def render_docx(r: Report) -> bytes:
@@ -112,6 +141,8 @@ def render_docx(r: Report) -> bytes:
         for q in s.questions:
             doc.add_heading(_t(question_heading(q)), level=2)
             _para(doc, q.answered_line, muted=True)
+            if q.chart:
+                _chart(doc, q.chart)
             if q.distribution:
                 _table(doc, q.distribution)
             for t in q.themes:

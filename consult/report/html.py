@@ -8,13 +8,16 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from consult.report.charts import svg
 from consult.report.model import Report
 
 
 @cache
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("consult.report", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    env = Environment(loader=PackageLoader("consult.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    env.globals["chart_svg"] = svg  # escapes every text itself (consult.report.charts)
+    return env
 
 
 def render_html(report: Report) -> str:

@@ -7,6 +7,7 @@ cleaned and redacted here and escaped by each writer for its own format.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -25,6 +26,29 @@ class Table:
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
     numeric_from: int = 1  # columns from this one on are figures (right-aligned)
+
+
+@dataclass
+class Bar:
+    label: str
+    share: float | None  # of the organisations answering; None: the figure is hidden, so no bar
+    figure: str  # "14 (47%)", or the text that stands for a hidden figure
+    other: bool = False  # the "Other" bar, drawn last and muted
+
+
+@dataclass
+class Chart:
+    """Theme shares for one question, as every format draws them (:mod:`consult.report.charts`)."""
+
+    title: str
+    bars: list[Bar]
+    note: str = ""  # e.g. that smaller themes are in the appendix
+
+    @property
+    def scale(self) -> float:
+        """The share the bars' full length stands for: the largest share rounded up to 10%."""
+        top = max((b.share for b in self.bars if b.share is not None), default=0.0)
+        return min(1.0, max(0.1, math.ceil(round(top * 10, 6)) / 10))
 
 
 @dataclass
@@ -47,6 +71,7 @@ class QuestionView:
     themes: list[ThemeView] = field(default_factory=list)  # broad themes lead, sub-themes nested
     quotes: list[Quote] = field(default_factory=list)  # members' words for the question's main themes
     distribution: Table | None = None
+    chart: Chart | None = None  # theme shares, drawn under the answered line
     notes: list[str] = field(default_factory=list)
     # appendix
     full_table: Table | None = None

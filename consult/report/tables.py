@@ -4,6 +4,8 @@ that no hidden figure can be worked out from the others, within one table or bet
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from consult.report import disclosure as dc
 from consult.report.model import Table
 from consult.report.people import Grid, breakdown_caption
@@ -16,11 +18,19 @@ SUB = "\u2003\u2013 "  # a sub-theme's row starts so, under its broad theme
 ANSWERED = "Answered"
 
 
+@dataclass
+class QuestionTables:
+    full: Table
+    breakdowns: list[Table]
+    hidden: dict[int, str]  # theme id -> the text printed for its hidden count (text and chart too)
+    other: str | None  # the same for the "Other" count, when it is hidden
+
+
 def question_tables(caption: str, coding: QuestionCoding, top: list[CodedTheme],
                     children: dict[int, list[CodedTheme]], in_text: set[int],
-                    grids: list[tuple[list[int], Grid]]) -> tuple[Table, list[Table], set[int]]:
-    """The full table, the breakdowns, and the themes whose count is hidden (the text leaves
-    those out too). ``in_text``: themes whose count the report prints in its text as it is (never
+                    grids: list[tuple[list[int], Grid]]) -> QuestionTables:
+    """The full table, the breakdowns, and which theme counts are hidden (the text and the chart
+    hide them too). ``in_text``: themes whose count the report prints in its text as it is (never
     hidden here); ``grids``: each breakdown with the theme ids of its rows."""
     figs = dc.Figures()
     pop = coding.population
@@ -39,10 +49,12 @@ def question_tables(caption: str, coding: QuestionCoding, top: list[CodedTheme],
         if kids:
             figs.sum(index[t.id], kids)
     parts = [index[t.id] for t in top]
+    other = None
     for label, ids, fixed in ((OTHER_ROW, coding.other, False), (NOTHING_ROW, coding.non_answers, True)):
         if ids:  # "nothing to add" is also in the answered line
             parts.append(figs.add(len(ids), fixed=fixed))
             rows.append((label, parts[-1], share(len(ids), pop)))
+            other = parts[-1] if label == OTHER_ROW else other
     parts.append(figs.add(len(coding.uncoded), fixed=True))  # in the answered line, not in the table
     figs.sum(answered, parts)
 
@@ -65,9 +77,10 @@ def question_tables(caption: str, coding: QuestionCoding, top: list[CodedTheme],
                           "the number answering.")
     if _secondary(figs, [i for _, i, _ in rows]):
         full.notes.append(dc.HIDDEN_NOTE)
-    hidden = {tid for tid, i in index.items() if not figs.shown(i)} | {
-        c.id for t in top for c, i in zip(children[t.id], kid_index[t.id], strict=True) if not figs.shown(i)}
-    return full, [_breakdown(figs, g, grid) for g, grid in cells], hidden
+    ids = dict(index) | {c.id: i for t in top for c, i in zip(children[t.id], kid_index[t.id], strict=True)}
+    return QuestionTables(full=full, breakdowns=[_breakdown(figs, g, grid) for g, grid in cells],
+                          hidden={tid: figs.text(i) for tid, i in ids.items() if not figs.shown(i)},
+                          other=figs.text(other) if other is not None and not figs.shown(other) else None)
 
 
 def _breakdown(figs: dc.Figures, g: Grid, grid: list[list[int]]) -> Table:
