@@ -116,6 +116,10 @@ class Kind:
     def not_allowed(self, q: Question, text: str) -> str:
         return f"{text.strip()!r} is not one of its options"
 
+    def report_note(self, q: Question) -> str:
+        """A line the report prints under the question's table of counts ("" for none)."""
+        return ""
+
 
 class TextKind(Kind):
     """Free text, stored exactly as typed."""
@@ -293,6 +297,10 @@ class ScaleKind(Kind):
 
     def not_allowed(self, q: Question, text: str) -> str:
         return f"{text.strip()!r} is not {self.expected(q)}"
+
+    def report_note(self, q: Question) -> str:
+        """The bank's help says what the numbers stand for, so the report prints it by the table."""
+        return q.help
 
 
 #: Every question kind by name, in the order the docs list them.

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from consult.kinds import kind_of
 from consult.questions import Bank, Question
 from consult.report import charts, people, summary, tables, words
 from consult.report import disclosure as dc
@@ -217,11 +218,12 @@ def _distribution(q: Question, answers: dict[str, str]) -> Table:
         counts.update(list(dict.fromkeys(clean(v) for v in q.answer_values(text))))
     order = list(q.choices) + sorted(k for k in counts if k not in q.choices)
     figures = [counts[o] for o in order]
-    hidden = dc.suppress(figures, total_known=q.kind != "multi")
+    kind = kind_of(q)
+    hidden = dc.suppress(figures, total_known=kind.one_value)
     total = len(answers)
     rows = [[o, h or dc.count(n), dc.DASH if h else dc.pct(n / total)]
             for o, n, h in zip(order, figures, hidden, strict=True)]
-    head = "Number" if q.kind == "scale" else "Option"
+    head = kind.value_word.capitalize()
     notes = words.distribution_notes(q, hidden, any(o not in q.choices for o in order))
     return Table(caption=f"Answers by {head.lower()}", header=[head, "Organisations", "Share"], rows=rows,
                  notes=notes)

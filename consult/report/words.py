@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from consult.kinds import kind_of
 from consult.questions import Bank, Question
 from consult.report import disclosure as dc
 from consult.report.model import KeyMessage, Table
@@ -151,11 +152,11 @@ def breakdowns_left_out(titles: list[str]) -> str:
 
 
 def distribution_notes(q: Question, hidden: list[str | None], unlisted: bool) -> list[str]:
-    notes = []
-    if q.kind == "multi":
-        notes.append("Organisations could choose several options, so the shares add up to more than 100%.")
-    if q.kind == "scale" and q.help:
-        notes.append(q.help)
+    kind = kind_of(q)
+    notes = [] if kind.one_value else [
+        "Organisations could choose several options, so the shares add up to more than 100%."]
+    if kind.report_note(q):
+        notes.append(kind.report_note(q))
     if dc.HIDDEN in hidden:
         notes.append(dc.HIDDEN_NOTE)
     if unlisted:
