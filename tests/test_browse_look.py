@@ -74,6 +74,36 @@ async def test_columns_use_the_width(app, width):
         assert LONG_ORG[:org - 1] in screen_text(app)
 
 
+async def test_columns_follow_the_terminal_when_it_is_resized(app):
+    """Widened from 80 columns, the theme names and organisations show more of themselves;
+    narrowed back, the columns fit again (nothing runs off the screen)."""
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await pilot.pause()
+        in_list = "▌ " + LONG_THEME[:30]  # the theme's row in the list (the detail shows it all)
+        assert in_list not in screen_text(app)
+        await pilot.resize_terminal(140, 30)
+        await wait_for(pilot, lambda: in_list in screen_text(app))
+        await pilot.resize_terminal(80, 30)
+        await wait_for(pilot, lambda: in_list not in screen_text(app))
+        assert all(len(line) <= 80 for line in screen_text(app).splitlines())
+        await pilot.press("escape", "q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("end")
+        await pilot.pause()
+        in_table = "▌ " + LONG_ORG[:40]  # the answer's row (the reading pane names it in full)
+        assert in_table not in screen_text(app)
+        await pilot.resize_terminal(100, 30)
+        await wait_for(pilot, lambda: in_table in screen_text(app))
+        await pilot.press("escape", "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, RespondentScreen) and app.screen.rows)
+        await pilot.resize_terminal(60, 30)
+        await wait_for(pilot, lambda: app.screen.query_one("#respondent-table", DataTable).columns["org"].width
+                       == app.screen.org_width())
+        assert app.screen.org_width() == 16  # the narrowest it goes, from 56 at 100 columns
+
+
 async def test_whole_response_opens_on_the_answers(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")

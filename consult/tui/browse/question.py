@@ -84,6 +84,11 @@ class QuestionScreen(QuestionPicker, AnswerTableActions, Screen):
         flexible = flexible_width(table - 1, (5, MARKS), minimum=30)  # 1: the focus bar
         return flexible * 11 // 20, flexible - flexible * 11 // 20
 
+    def on_resize(self) -> None:
+        """Columns follow the screen's width when the terminal is resized."""
+        org, theme = self.column_widths()
+        self.query_one(PagedTable).set_widths({"org": org, "theme": theme})
+
     def on_mount(self) -> None:
         self.reload()
         self.query_one(PagedTable).focus()

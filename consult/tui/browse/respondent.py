@@ -67,6 +67,10 @@ class RespondentScreen(Screen):
         table = width * 2 // 5 if width >= 120 else width
         return flexible_width(table - 1, (9, 7, 17), minimum=16)  # 1: the focus bar
 
+    def on_resize(self) -> None:
+        """The organisation column follows the screen's width when the terminal is resized."""
+        self.query_one("#respondent-table", PagedTable).set_widths({"org": self.org_width()})
+
     def on_mount(self) -> None:
         self.query_one("#respondent-find", Input).cursor_blink = False
         if self.respondent_id:

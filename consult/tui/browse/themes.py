@@ -132,6 +132,14 @@ class ThemesScreen(ThemeCuration, QuestionPicker, AnswerTableActions, Screen):
         org = flexible_width(width - left - 1, (1, 4, MARKS))
         return left, label, org
 
+    def on_resize(self) -> None:
+        """The list and the columns follow the screen's width when the terminal is resized."""
+        left, label, org = self.column_widths()
+        themes = self.query_one("#themes-table", ListTable)
+        themes.styles.width = left
+        themes.set_widths({"label": label})
+        self.query_one("#members-table", PagedTable).set_widths({"org": org})
+
     def on_mount(self) -> None:
         self.query_one(ReadingPane).return_to = self.query_one("#members-table")
         self.load_themes()

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, OptionList, Select, Static
+from textual.widgets.data_table import ColumnKey
 
 from consult.store.search import STATUSES, AnswerRow, Filters
 from consult.text import clean, one_line
@@ -128,6 +129,22 @@ class ListTable(DataTable):
         Binding("home,ctrl+home", "first", "First", show=False, tooltip="Go to the first row"),
         Binding("end,ctrl+end", "last", "Last", show=False, tooltip="Go to the last row"),
     ]
+
+    def set_widths(self, widths: dict[str, int]) -> None:
+        """Give columns (by key) new widths, as the screen is resized; rows and cursor stay."""
+        changed = False
+        for key, width in widths.items():
+            column = self.columns[ColumnKey(key)]
+            if column.width != width:
+                column.width, changed = width, True
+        if not changed:
+            return
+        if self.row_count:
+            # Re-putting a cell is the public way to have the table measure itself again.
+            first = self.coordinate_to_cell_key((0, 0))
+            self.update_cell(first.row_key, first.column_key, self.get_cell(first.row_key, first.column_key),
+                             update_width=True)
+        self.refresh()
 
     def action_first(self) -> None:
         self.action_scroll_top()
