@@ -100,7 +100,7 @@ def run_analysis(store: Store, bank: Bank, *, question_ids: list[str] | None = N
                                 themes=stored)
         for qid, decided in assigned.items():
             store.record_assignment(run_id, bank.id, qid, **decided)
-        store.materialise_run(run_id, bank.id)
+        store.materialise_run(run_id, bank.id, done=per_question)
     return run_id
 
 

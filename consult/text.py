@@ -93,6 +93,7 @@ _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[\s-]*\d[A-Z]{2}\b", re.I
 # Numbers our patterns miss (other countries' formats: +1 415 555 2671, +33 1 42 68 53 00) are
 # checked by Google's libphonenumber: against this region's rules, and as international.
 PHONE_REGION = "GB"
+_DIGIT = re.compile(r"\d")
 # A run of digits that could be a telephone number, for libphonenumber to judge.
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])\+?\(?\d[\d \t().\-/]{5,24}\d(?!\d)")
 # libphonenumber costs about 0.1-0.5 ms a candidate; past this many in one answer, the rest
@@ -131,7 +132,7 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], placeholder: str) ->
 
 def _sub_all(text: str, email: str, phone: str, postcode: str) -> str:
     text = _EMAIL.sub(email, text)
-    if any(c.isdigit() for c in text):
+    if _DIGIT.search(text):  # a telephone number or postcode needs a digit
         text = _other_phones(_PHONE.sub(phone, text), phone)
         text = _POSTCODE.sub(postcode, text)
     return text

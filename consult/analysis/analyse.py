@@ -97,8 +97,12 @@ def _analyse_texts(texts, *, themes, seed, pinned, progress, embedder, config) -
     weights = (1.0 + np.log(counts)).astype(np.float64)
 
     report("vectors", 0.1)
-    emb = embedder if embedder is not None else Embedder(seed=seed, config=config).fit(uniq_texts)
-    U = emb.transform(uniq_texts)
+    if embedder is None:
+        emb = Embedder(seed=seed, config=config)
+        U = emb.fit_transform(uniq_texts)
+    else:
+        emb = embedder
+        U = emb.transform(uniq_texts)
     has_vec = np.linalg.norm(U, axis=1) > 0.5
     report("vectors", 0.4)
 

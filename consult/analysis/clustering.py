@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.preprocessing import normalize
 from threadpoolctl import ThreadpoolController
@@ -85,6 +86,8 @@ def kmeans(V: np.ndarray, k: int, seed: int, weights: np.ndarray | None = None,
 
 def centroids(V: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Unit mean vector of each label 0..k-1 (rows of zeros for empty labels)."""
-    C = np.zeros((k, V.shape[1]), dtype=np.float64)
-    np.add.at(C, labels[labels >= 0], V[labels >= 0])
+    rows = np.flatnonzero(labels >= 0)
+    # a sparse one-hot product: np.add.at over 12,000 rows took 0.2 s, this a few milliseconds
+    onehot = sp.csr_matrix((np.ones(len(rows)), (labels[rows], rows)), shape=(k, len(V)))
+    C = np.asarray(onehot @ V.astype(np.float64, copy=False))
     return normalize(C).astype(np.float32)

@@ -31,6 +31,9 @@ def link_themes(
 
 
 def _link_themes(per_question, *, threshold: float, seed: int) -> list[dict]:
+    with_themes = [v for v in per_question.values() if (v[0] if isinstance(v, tuple) else v).themes]
+    if len(with_themes) < 2:  # nothing to link, and no space worth fitting
+        return []
     rng = np.random.default_rng(seed)
     entries: list[tuple[str, Theme, np.ndarray | None, list[int]]] = []
     pooled: list[str] = []

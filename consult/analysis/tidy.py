@@ -27,10 +27,13 @@ def tidy(
     merged (auto) or flagged (fixed k), pinned answers kept where staff put them, labels.
 
     "Other" is a distance rule, never a size rule: an answer goes there only when it shares no
-    word with the rest (a zero vector) or when its cosine to the nearest theme's centroid is
-    more than ``outlier_z`` robust standard deviations (1.4826 x MAD) below the median cosine
-    of answers to their theme. Answers of a cluster too small to be a theme are first moved
-    to the nearest theme that is big enough, and judged by the same rule there.
+    word with the rest (a zero vector), or when both (a) its cosine to the nearest theme's
+    centroid is more than ``outlier_z`` robust standard deviations (1.4826 x MAD) below the
+    median cosine of answers to their theme, and (b) it is no closer to that theme than the
+    median answer of the other themes is: an answer that makes a theme's point in its own
+    words, or makes two points, is far from the tight core of a theme but still nearer it than
+    answers about something else, and stays. Answers of a cluster too small to be a theme are
+    first moved to the nearest theme that is big enough, and judged by the same rule there.
     """
     subst_arr = np.asarray(subst)
     pin_rows = np.array([i in pinned for i in subst], dtype=bool)
@@ -53,15 +56,7 @@ def tidy(
             merged.append((a, b))
         else:
             similar[b] = a
-    # the distance rule
-    C = centroids(V, lab, k)
-    valid = lab >= 0
-    sims = np.einsum("ij,ij->i", V, C[np.maximum(lab, 0)])
-    if valid.sum() > 10:
-        med = np.median(sims[valid])
-        mad = np.median(np.abs(sims[valid] - med)) * 1.4826
-        cut = med - config.outlier_z * mad if mad > 0 else -1
-        lab[valid & (sims < cut)] = -1
+    lab[_far_from_every_theme(V, lab, k, config)] = -1
     lab = _dissolve_small(V, lab, k, min_size, keep=has_vec & (lab >= 0))
     sizes = np.bincount(lab[lab >= 0], minlength=k)
     live = sorted((c for c in range(k) if sizes[c] > 0), key=lambda c: (-sizes[c], c))
@@ -154,6 +149,32 @@ def tidy(
             )
         )
     return out, other, merged
+
+
+def _far_from_every_theme(V: np.ndarray, lab: np.ndarray, k: int, config: AnalysisConfig) -> np.ndarray:
+    """The answers that fit no theme (see :func:`tidy`): far below the typical member's
+    closeness to its theme, and no closer to their nearest theme than most of the answers
+    that belong to other themes are."""
+    far = np.zeros(len(lab), dtype=bool)
+    valid = lab >= 0
+    if valid.sum() <= 10:
+        return far
+    C = centroids(V, lab, k)
+    sims = np.einsum("ij,ij->i", V, C[np.maximum(lab, 0)])
+    med = np.median(sims[valid])
+    mad = np.median(np.abs(sims[valid] - med)) * 1.4826
+    if mad <= 0:
+        return far
+    far = valid & (sims < med - config.outlier_z * mad)
+    for c in np.unique(lab[far]):
+        others = valid & (lab != c)
+        if not others.any():
+            continue
+        # as close to this theme as the typical answer of another theme: not an outlier of it
+        usual = np.median(V[others] @ C[c])
+        mine = far & (lab == c)
+        far[mine] = sims[mine] < usual
+    return far
 
 
 def _near_duplicate(

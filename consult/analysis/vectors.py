@@ -52,6 +52,18 @@ class Embedder:
     static: np.ndarray | None = field(default=None, repr=False)
 
     def fit(self, texts: Sequence[str]) -> Embedder:
+        self._fit(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        """``fit(texts).transform(texts)``, reading each text once when all are fitted on."""
+        X = self._fit(texts)
+        if X is None or self.lsa is None or X.shape[0] > self.config.transform_chunk:
+            return self.transform(texts)
+        return self._from_tfidf(X)
+
+    def _fit(self, texts: Sequence[str]) -> sp.csr_matrix | None:
+        """Fit the space; return the TF-IDF rows of ``texts`` when every text was fitted on."""
         cfg = self.config
         texts = [clip(t, cfg.max_chars) for t in texts]
         n = len(texts)
@@ -79,18 +91,18 @@ class Embedder:
                 break
         if X is None:
             self.tfidf = None
-            return self
+            return None
         n_s, v = X.shape
         d = self.dim or dim_for(n_s, cfg)
         d = max(1, min(d, n_s - 1, v - 1))
         if v < 2 or n_s < 2:
             self.lsa = None
             self.word_vectors = None
-            return self
+            return None
         fit_rows = X
         if n_s > cfg.big_n:
             fit_rows = X[np.sort(rng.choice(n_s, cfg.big_n, replace=False))]
-        self.lsa = TruncatedSVD(d, random_state=self.seed, algorithm="randomized").fit(fit_rows)
+        self.lsa = TruncatedSVD(d, random_state=self.seed, n_iter=cfg.svd_iterations).fit(fit_rows)
         self.word_vectors = ppmi_word_vectors(X, d, self.seed, cfg)
         self.static = None
         if cfg.static_vectors:
@@ -101,9 +113,9 @@ class Embedder:
         if self.word_vectors is not None:
             D = np.asarray(fit_rows @ self.word_vectors)
             if D.shape[0] > 2 and D.shape[1] > 1:
-                c = TruncatedSVD(1, random_state=self.seed).fit(D).components_[0]
+                c = TruncatedSVD(1, random_state=self.seed, n_iter=cfg.svd_iterations).fit(D).components_[0]
                 self.common = c.astype(np.float32)
-        return self
+        return X if sample is texts else None
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Rows are unit vectors (float32); rows of zeros mean no known word."""
@@ -167,7 +179,7 @@ def ppmi_word_vectors(
     d = min(d, P.shape[0] - 1)
     if d < 1:
         return None
-    svd = TruncatedSVD(d, random_state=seed)
+    svd = TruncatedSVD(d, random_state=seed, n_iter=config.svd_iterations)
     us = svd.fit_transform(P)
     s = np.maximum(svd.singular_values_, 1e-12)
     return (us / s * np.sqrt(s)).astype(np.float32)

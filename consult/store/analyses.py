@@ -7,6 +7,7 @@ report and browser read the latest.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from consult.store.codebook import Proposal
@@ -136,11 +137,14 @@ class AnalysesMixin:
                 self.materialise(run_id, consultation_id, qid)
         return run_id
 
-    def materialise_run(self, run_id: int, consultation_id: str) -> None:
-        """Write the run's rows for every question with a codebook as the codebook stands."""
+    def materialise_run(self, run_id: int, consultation_id: str, *, done: Iterable[str] = ()) -> None:
+        """Write the run's rows for every question with a codebook as the codebook stands;
+        ``done`` names questions ``save_run`` has just written so (each costs a full recount)."""
+        skip = set(done)
         with self.write():
             for qid in self.codebook_questions(consultation_id):
-                self.materialise(run_id, consultation_id, qid)
+                if qid not in skip:
+                    self.materialise(run_id, consultation_id, qid)
 
     def materialise_latest(self, consultation_id: str, question_id: str) -> None:
         """After a staff edit: the latest run's copy of the question's themes, refreshed."""
