@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from consult.store.search_query import describe, parse
 from consult.tui.browse import make_browse_app
+from consult.tui.browse.dialogs import InputModal
 from consult.tui.browse.search import SearchScreen
-from tests.test_browse import plain, type_into, wait_for
+from tests.test_browse import plain, screen_text, type_into, wait_for
 from tests.test_browse_fixture import Q1, Q2, USER, populate
 
 MORE = {
@@ -83,3 +84,30 @@ async def test_search_screen_says_stems_and_offers_quotes(filled, bank, clock):
         await pilot.press("enter")
         await wait_for(pilot, lambda: "3 answers in 1 question" in plain(status))
         assert '"funding" matched exactly.' in plain(status)
+
+
+async def test_quote_excerpt_is_chosen_from_a_search_result_by_key_and_by_palette(filled, bank, clock):
+    """Ctrl+O (K on the other screens) on a result asks which sentences to quote; the palette
+    offers the same as "Search: Quote excerpt"."""
+    app = make_browse_app(filled, bank, user=USER, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        search = app.screen
+        await type_into(pilot, '"payment by results"')
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: search.current() is not None and search.current().respondent_id == "f3")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        assert " 2. Results by payment would not." in app.screen.prompt.plain
+        await pilot.press("2", "enter")  # "all", shown selected, is replaced
+        await wait_for(pilot, lambda: app.store.quote_excerpts())
+        assert app.store.quote_excerpts() == {("f3", Q1): (2, 2)}
+        await wait_for(pilot, lambda: app.screen is search)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"quote excerpt")
+        await wait_for(pilot, lambda: "Search: Quote excerpt" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
+        assert app.screen.query_one(Input).value == "2"

@@ -21,6 +21,7 @@ from consult.store.search import AnswerRow
 from consult.store.search_query import describe, matched_forms, parse
 from consult.text import clean, plural
 from consult.tui.browse.actions import AnswerActions
+from consult.tui.browse.dialogs import dialog_binding
 from consult.tui.browse.widgets import (
     FilterBar,
     OpenList,
@@ -45,6 +46,9 @@ class SearchScreen(AnswerActions, Screen):
         Binding("down", "results", "Results", show=False),
         Binding("ctrl+f", "filters", "Filters", tooltip="Show or hide the filters (and the question filter)"),
         Binding("ctrl+k", "key_quote", "Key quote", tooltip="Mark or unmark the answer as a key quote"),
+        # K elsewhere; letters here go to the query box, so a Ctrl key the box does not take.
+        dialog_binding("ctrl+o", "excerpt", "Quote excerpt", show=False,
+                       tooltip="Choose which sentences of the answer the report quotes"),
         Binding("ctrl+g", "flag", "Flag", tooltip="Flag the answer for follow-up, with a note"),
         Binding("ctrl+r", "respondent", "Whole response", tooltip="Open this answer's respondent"),
         Binding("ctrl+x", "exclude", "Exclude", show=False, tooltip="Exclude the response, or restore it"),
