@@ -196,6 +196,13 @@ class Bank:
     def breakdown_fields(self) -> list[ProfileField]:
         return [p for p in self.profile if p.breakdown]
 
+    @property
+    def organiser(self) -> str:
+        """Who members answer to, in the app's sentences ("What Clinks may do with your
+        response"): the bank's publisher, else "the organisers". Sentences that use it keep to
+        verbs that read right after either ("may", "will")."""
+        return self.publisher.strip() or "the organisers"
+
 
 @dataclass(frozen=True)
 class Problem:

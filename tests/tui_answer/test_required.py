@@ -10,7 +10,6 @@ from textual.widgets._toast import Toast
 
 from consult.questions import load_bank
 from consult.store import Store
-from consult.tui.answer.app import AMENDING_NOTICE as SUBMITTED_NOTICE  # noqa: E402
 from consult.tui.answer.app import make_answer_app, submitted_words
 from consult.tui.answer.profile import ProfileScreen
 from consult.tui.answer.review import ReviewScreen
@@ -230,7 +229,9 @@ async def test_resuming_a_submitted_response_says_changes_are_a_draft_until_subm
     store.submit(respondent.id)
     store.save_position(respondent.id, "question:localism.prime-sub-contracting")
     when = submitted_words(store.respondent(respondent.id).submitted_at)
-    expected = f"This response was submitted on {when}. {SUBMITTED_NOTICE}"
+    expected = (f"This response was submitted on {when}. You are changing a submitted response. Your "
+                "changes are kept as a draft until you submit again; until then Clinks will use the "
+                "response as you submitted it.")
 
     app = make_app(db)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -28,10 +28,13 @@ from consult.tui.answer.saving import (
 
 HERE = Path(__file__).parent
 
-# Said wherever a member changes a submitted response (issue #12).
-AMENDING_NOTICE = ("You are changing a submitted response. Your changes are kept as a draft "
-                   "until you submit again; until then Clinks uses the response as you "
-                   "submitted it.")
+
+def amending_notice(bank: Bank) -> str:
+    """Said wherever a member changes a submitted response (issue #12)."""
+    return ("You are changing a submitted response. Your changes are kept as a draft until you "
+            f"submit again; until then {bank.organiser} will use the response as you submitted it.")
+
+
 # How long a missing item's description may be in the confirmation and the review header.
 MISSING_LABEL_CHARS = 52
 
@@ -153,7 +156,7 @@ class AnswerApp(KeepingMixin, App):
         """What editing a submitted response does: the store keeps the submitted version for
         analysis, browse and the report until the member submits again (contract 4)."""
         when = submitted_words(self.respondent.submitted_at if self.respondent else None)
-        return (f"This response was submitted on {when}. {AMENDING_NOTICE}")
+        return f"This response was submitted on {when}. {amending_notice(self.bank)}"
 
     @property
     def amending(self) -> bool:

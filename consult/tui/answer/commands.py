@@ -15,13 +15,14 @@ class AnswerCommands(Provider):
         commands: list[tuple[str, object, str]] = []
         if getattr(app, "started", False):
             commands.append(("Go to profile and consent", app.go_profile,
-                             "Your organisation and what Clinks may do with your response"))
+                             f"Your organisation and what {app.bank.organiser} may do with your "
+                             "response"))
             for number, section in enumerate(app.bank.sections, start=1):
                 commands.append((f"Go to section {number}: {section.title}",
                                  partial(app.go_section, section.id),
                                  f"{app.answered(section)} of {len(section.questions)} answered"))
             commands.append(("Review", app.go_review, "Every answer, with unanswered questions flagged"))
-            commands.append(("Submit", app.go_submit, "Send your response to Clinks"))
+            commands.append(("Submit", app.go_submit, f"Send your response to {app.bank.organiser}"))
         commands.append(("Help", app.action_help, "Every key of this app"))
         commands.append(("Quit", app.action_quit, "Save everything and leave"))
         return commands

@@ -1,4 +1,4 @@
-"""Profile and consent: who is answering and what Clinks may do with the response.
+"""Profile and consent: who is answering and what the bank's publisher may do with the response.
 
 Every change is saved at once (the profile is small and each save is well under a millisecond).
 """
@@ -51,7 +51,7 @@ class ProfileScreen(Screen):
             for f in app.bank.profile:
                 yield from self._field(f, profile.get(f.id))
             if app.bank.consent:
-                yield Static(Content.styled("What Clinks may do with your response", "bold"),
+                yield Static(Content.styled(f"What {app.bank.organiser} may do with your response", "bold"),
                              classes="heading")
                 for item in app.bank.consent:
                     # The text above, not as the label: a Checkbox label does not wrap at 80 columns.

@@ -50,7 +50,7 @@ def chosen_preview(q: Question, text: str) -> str:
 class ReviewScreen(Screen):
     BINDINGS = [
         Binding("enter", "edit", "Edit", tooltip="Go back to the highlighted question", id="edit"),
-        Binding("ctrl+t", "app.submit", "Submit", tooltip="Send your response to Clinks",
+        Binding("ctrl+t", "app.submit", "Submit", tooltip="Send your response (you confirm first)",
                 id="submit"),
         Binding("escape", "back", "Back", tooltip="Back to the questions", id="back"),
     ]

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from consult.questions import Section
 from consult.text import clean
-from consult.tui.answer.app import AMENDING_NOTICE
+from consult.tui.answer.app import amending_notice
 from consult.tui.answer.widgets import (
     QuestionBox,
     SaveIndicator,
@@ -118,7 +118,7 @@ class SectionScreen(Screen):
                     yield Static(Content(f"Section {number} of {len(sections)}"), id="where")
                     yield SaveIndicator(id="saved")
                 if app.amending:
-                    yield Static(Content(AMENDING_NOTICE), id="amend-note")
+                    yield Static(Content(amending_notice(app.bank)), id="amend-note")
                 with VerticalScroll(id="pane"):
                     yield SectionIntro(self.section, app.numbers[self.section.questions[0].id]
                                        if self.section.questions else None)

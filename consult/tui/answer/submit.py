@@ -72,9 +72,10 @@ class ConfirmSubmitScreen(ModalScreen[str | None]):
         if app.respondent.submitted:
             lines.append(f"This response was submitted before, on "
                          f"{submitted_words(app.respondent.submitted_at)}. Submitting again "
-                         "sends your changes: Clinks will use this version instead.")
+                         f"sends your changes: {app.bank.organiser} will use this version instead.")
         lines.append("You can still reopen it with your resume code and change it later.")
-        yield Static(Content.styled("Submit your response to Clinks?", "bold"), id="confirm-title")
+        yield Static(Content.styled(f"Submit your response to {app.bank.organiser}?", "bold"),
+                     id="confirm-title")
         yield Static(Content("\n".join(lines)), id="confirm-text")
         with Horizontal(id="confirm-buttons"):
             yield Button("Submit", id="confirm", variant="primary")
