@@ -12,7 +12,7 @@ import pytest
 from consult.questions import default_bank_path, load_bank
 from consult.report import build_report, render
 from consult.report import disclosure as dc
-from consult.report.charts import NO_BAR, svg
+from consult.report.charts import NO_BAR, NOTHING_LABEL, svg
 from consult.report.model import Bar, Chart
 from consult.store import Store
 from tests.report_formats import docx_text, have_pdftotext, pdf_text
@@ -51,11 +51,12 @@ def _svgs(html: str) -> list[str]:
 
 
 def test_one_chart_per_themed_question_largest_first_other_last(report):
+    """"Nothing to add" is drawn too: left out, its figure would follow from the others'."""
     charted = [q for q in report.questions if q.chart]
     assert [q.number for q in charted] == [q.number for q in report.questions if q.full_table]
     q1, q3 = charted
-    assert [b.label for b in q1.chart.bars] == [NASTY_SHOWN[:1].upper() + NASTY_SHOWN[1:],
-                                                "Financial risk", "Other (no common theme)"]
+    assert [b.label for b in q1.chart.bars] == [NASTY_SHOWN[:1].upper() + NASTY_SHOWN[1:], "Financial risk",
+                                                NOTHING_LABEL, "Other (no common theme)"]
     assert [(b.label, b.figure, b.share is None) for b in q3.chart.bars] == [
         ("Respect", "24 (80%)", False), ("Equal partnership", dc.FEWER, True),
         ("Other (no common theme)", dc.FEWER, True)]

@@ -217,7 +217,8 @@ def recoverable(report: Report, truth: Report, fmt: str) -> list[str]:
             seen = sum(_number(rows[i][j]) or 0 for i, j in parts if (i, j) != h)
             worked_out = seen if h == total else known_total - seen
             if worked_out == value(h):
-                found.append(f"{fmt}: {table.caption!r} {rows[h[0]][0]!r} / {rows[0][h[1]]!r} = {worked_out}")
+                column = rows[0][h[1]] if rows[0] else h[1]
+                found.append(f"{fmt}: {table.caption!r} {rows[h[0]][0]!r} / {column!r} = {worked_out}")
     return found
 
 
@@ -298,3 +299,40 @@ def test_a_figure_printed_elsewhere_is_never_hidden_and_what_that_leaves_is_repo
     figs.sum(figs.add(30, fixed=True), parts)
     assert figs.protect() == {parts[1]: dc.FEWER}
     assert figs.exposed() == [parts[1]]
+
+
+def test_where_a_remainder_follows_from_figures_printed_in_full_the_method_says_so(store, bank):
+    """Two themes printed in full and a lone small "nothing to add": no figure can be hidden to
+    protect it short of a theme's count, so the method says which figures can be worked out."""
+    groups = build_fixture(store, bank, with_run=False)
+    themes = [
+        {"question_id": Q1, "kind": "theme", "label": "Partnership", "terms": ["partnership"],
+         "members": _members(groups["housing"])},
+        {"question_id": Q1, "kind": "theme", "label": "Financial risk", "terms": ["risk"],
+         "members": _members(groups["funding"] + ["r28", "r29"])},
+        {"question_id": Q1, "kind": "non_answer", "label": "No answer", "members": _members(["r26", "r27"])},
+    ]
+    store.save_run(bank.id, method="test-method", version="0.0", params={}, summary={}, themes=themes)
+    report = build_report(store, bank)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dc, "MIN_COUNT", 1)
+        truth = build_report(store, bank)
+    found = recoverable(report, truth, "docx")
+    assert len(found) == 2 and all("Nothing to add" in f and f.endswith("= 2") for f in found)  # table, chart
+    rule = dc.rule_sentence(remainder_follows=True)
+    assert rule in report.method and "can still be worked out, though not whose answers they are" in rule
+    assert dc.rule_sentence() in build_report_without_remainder(store, bank).method
+
+
+def build_report_without_remainder(store: Store, bank: Bank) -> Report:
+    """The same report once the lone "nothing to add" has company in "Other"."""
+    themes = [
+        {"question_id": Q1, "kind": "theme", "label": "Partnership", "terms": ["partnership"],
+         "members": _members([f"r{i:02d}" for i in range(14)])},
+        {"question_id": Q1, "kind": "theme", "label": "Financial risk", "terms": ["risk"],
+         "members": _members([f"r{i:02d}" for i in range(14, 27)])},
+        {"question_id": Q1, "kind": "other", "label": "Other", "members": _members(["r28", "r29"])},
+        {"question_id": Q1, "kind": "non_answer", "label": "No answer", "members": _members(["r27"])},
+    ]
+    store.save_run(bank.id, method="test-method", version="0.0", params={}, summary={}, themes=themes)
+    return build_report(store, bank)

@@ -43,6 +43,7 @@ class Context:
     key_quotes: set[tuple[str, str]]
     excerpts: dict[tuple[str, str], tuple[int, int]]
     chooser: QuoteChooser = field(default_factory=QuoteChooser)
+    exposed: list[int] = field(default_factory=list)  # questions where a small remainder follows
 
     def quote(self, rid: str, qid: str, text: str, *, sentence: str | None = None) -> Quote | None:
         """A quote from ``rid``'s answer (or one sentence of it), if consent allows and it says
@@ -112,7 +113,8 @@ def build_report(store: Store, bank: Bank, *, include_drafts: bool = False,
         introduction=words.introduction(bank, stats),
         key_messages=key_messages, key_messages_note=words.key_messages_note(key_messages, stats),
         sections=sections, respondents=words.respondents(stats) + left_out, respondent_tables=body_tables,
-        method=words.method(bank, run, any(not q.is_free_text for q in bank.questions)),
+        method=words.method(bank, run, any(not q.is_free_text for q in bank.questions),
+                            remainder_follows=bool(ctx.exposed)),
         privacy=words.privacy(bank), conclusion=words.paragraphs(bank.conclusion),
         about=words.paragraphs(bank.publisher_about), contact=" ".join(bank.contact.split()),
         appendix_profile=appendix_tables, technical=words.technical(run), empty=not counted)
@@ -160,14 +162,16 @@ def _question(ctx: Context, q: Question, number: int, answers: dict[str, str],
     grids = [(g, f) for f in people.breakdown_fields(ctx.bank)
              if (g := people.breakdown(f, [(clean_label(t.label), set(t.respondents)) for t in main],
                                        set(answers), ctx.by_id)) is not None]
-    # every broad theme not hidden may be printed in the text (key messages, summaries); a
-    # sub-theme whose count the tables must hide is left out of the text instead
-    made = tables.question_tables(f"Q{number}. {q.text}", coding, top, children, {t.id for t in main},
+    # the text prints the counts of the broad themes shown (key messages and summaries take theirs
+    # from the same first few); a sub-theme whose count the tables must hide leaves the text
+    made = tables.question_tables(f"Q{number}. {q.text}", coding, top, children, {t.id for t in shown},
                                   [([t.id for t in main], g) for g, _ in grids])
     view.full_table, view.breakdowns = made.full, made.breakdowns
     for tv in view.themes:
         tv.children = [c for c in tv.children if c.id not in made.hidden]
     view.chart = charts.theme_chart(number, coding, top, made.hidden, made.other)
+    if made.exposed:
+        ctx.exposed.append(number)
     if main and len(grids) < len(people.breakdown_fields(ctx.bank)):
         kept = {f.id for _, f in grids}
         view.breakdown_note = words.breakdowns_left_out(

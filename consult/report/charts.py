@@ -19,7 +19,8 @@ from consult.report.source import CodedTheme, QuestionCoding
 from consult.text import clean
 
 CHART_BARS = 8  # broad themes drawn per question: enough for most, and the body stays short
-OTHER_LABEL = "Other (no common theme)"
+OTHER_LABEL = "Other (no common theme)"  # these two also name the full table's rows
+NOTHING_LABEL = "Nothing to add (\u201cno comment\u201d, \u201cn/a\u201d)"
 NO_BAR = "(no bar)"  # said where a hidden figure would have had its bar
 
 # Layout, in SVG user units (about CSS pixels): 640 fits the A4 text width and the page's column.
@@ -40,15 +41,18 @@ TEXT_BAR = 20  # block characters for the chart's scale in the Word table
 
 def theme_chart(number: int, coding: QuestionCoding, top: list[CodedTheme], hidden: dict[int, str],
                 other_hidden: str | None) -> Chart | None:
-    """The chart of question ``number``'s broad themes, largest first, "Other" last; ``hidden``
+    """The chart of question ``number``'s broad themes, largest first, then "Nothing to add" and
+    "Other" last, muted; ``hidden``
     and ``other_hidden``: the texts the tables print for figures the rule hides."""
     if not top:
         return None
     pop = coding.population
     bars = [_bar(clean_label(t.label), t.count, t.share, hidden.get(t.id)) for t in top[:CHART_BARS]]
-    if coding.other:
-        n = len(coding.other)
-        bars.append(_bar(OTHER_LABEL, n, n / pop if pop else 0.0, other_hidden, other=True))
+    # the answers in no theme are drawn too, as in the table: left out, their figure would follow
+    # from the others' by subtraction (and "nothing to add" is in the answered line anyway)
+    for label, ids, shown in ((NOTHING_LABEL, coding.non_answers, None), (OTHER_LABEL, coding.other, other_hidden)):
+        if ids:
+            bars.append(_bar(label, len(ids), len(ids) / pop if pop else 0.0, shown, other=True))
     note = (f"{len(top) - CHART_BARS} smaller themes are in table Q{number} of the appendix."
             if len(top) > CHART_BARS else "")
     return Chart(title=f"Share of the {dc.counted(pop, 'organisation')} answering Q{number} that raised "

@@ -7,6 +7,9 @@
   exactly one of them is hidden, the next smallest is hidden too ("not shown"), so that the hidden
   one cannot be worked out by subtraction. One :class:`Figures` per question holds its full table
   and its breakdowns together, so a figure hidden in one cannot be worked out from another.
+  A figure the text prints in full (a question's "answered", its main themes' counts) is never
+  hidden to protect another; where only such figures stand beside a small remainder (answers in
+  no theme, or with nothing to add), that remainder can be worked out, and the method says so.
 - Before anything is hidden, categories are combined by the grouping the bank declares for the
   profile field (regions into wider areas: ``groups`` in the bank).
 - A breakdown whose cells would all be hidden is left out, with one line saying so.
@@ -160,10 +163,17 @@ def group(field: ProfileField | None, value: str) -> str:
     return field.group_of(value) if field is not None else value
 
 
-def rule_sentence() -> str:
+def rule_sentence(*, remainder_follows: bool = False) -> str:
+    """The rule in plain words, for the method section. ``remainder_follows``: some question's
+    small remainder (answers in no theme, or with nothing to add) can be worked out from theme
+    figures the report prints in full, so the sentence says so rather than claim otherwise."""
     return (f"To protect the organisations who took part, no figure below {MIN_COUNT} is printed: "
             f"it reads \u201c{FEWER}\u201d. Where such a figure could be worked out by taking the "
             f"other figures in a row or column from its total, one more figure reads "
-            f"\u201c{HIDDEN}\u201d as well. Regions are counted in the wider areas set out for this "
-            f"consultation before anything is hidden, and a table that would show nothing but hidden "
-            f"figures is left out, with a line saying so.")
+            f"\u201c{HIDDEN}\u201d as well." + (
+                " Where every other figure is a theme\u2019s count, printed in full, the number of "
+                "answers left over (in no theme, or with nothing to add) can still be worked out, "
+                "though not whose answers they are." if remainder_follows else "") +
+            " Regions are counted in the wider areas set out for this "
+            "consultation before anything is hidden, and a table that would show nothing but hidden "
+            "figures is left out, with a line saying so.")

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consult.report import disclosure as dc
+from consult.report.charts import CHART_BARS, NOTHING_LABEL, OTHER_LABEL
 from consult.report.model import Table
 from consult.report.people import Grid, breakdown_caption
 from consult.report.privacy import clean_label
 from consult.report.source import CodedTheme, QuestionCoding, share
 
-OTHER_ROW = "Other (no common theme)"
-NOTHING_ROW = "Nothing to add (\u201cno comment\u201d, \u201cn/a\u201d)"
+OTHER_ROW, NOTHING_ROW = OTHER_LABEL, NOTHING_LABEL
 SUB = "\u2003\u2013 "  # a sub-theme's row starts so, under its broad theme
 ANSWERED = "Answered"
 
@@ -24,6 +24,7 @@ class QuestionTables:
     breakdowns: list[Table]
     hidden: dict[int, str]  # theme id -> the text printed for its hidden count (text and chart too)
     other: str | None  # the same for the "Other" count, when it is hidden
+    exposed: bool  # a hidden figure still follows from figures the text prints (Figures.exposed)
 
 
 def question_tables(caption: str, coding: QuestionCoding, top: list[CodedTheme],
@@ -55,8 +56,10 @@ def question_tables(caption: str, coding: QuestionCoding, top: list[CodedTheme],
             parts.append(figs.add(len(ids), fixed=fixed))
             rows.append((label, parts[-1], share(len(ids), pop)))
             other = parts[-1] if label == OTHER_ROW else other
-    parts.append(figs.add(len(coding.uncoded), fixed=True))  # in the answered line, not in the table
-    figs.sum(answered, parts)
+    uncoded = figs.add(len(coding.uncoded), fixed=True)  # in the answered line, not in the table
+    figs.sum(answered, parts + [uncoded])
+    drawn = [index[t.id] for t in top[:CHART_BARS]] + parts[len(top):]
+    figs.sum(answered, drawn + [uncoded])  # the chart's bars against the number answering
 
     cells: list[tuple[Grid, list[list[int]]]] = []
     for theme_ids, g in grids:
@@ -80,7 +83,8 @@ def question_tables(caption: str, coding: QuestionCoding, top: list[CodedTheme],
     ids = dict(index) | {c.id: i for t in top for c, i in zip(children[t.id], kid_index[t.id], strict=True)}
     return QuestionTables(full=full, breakdowns=[_breakdown(figs, g, grid) for g, grid in cells],
                           hidden={tid: figs.text(i) for tid, i in ids.items() if not figs.shown(i)},
-                          other=figs.text(other) if other is not None and not figs.shown(other) else None)
+                          other=figs.text(other) if other is not None and not figs.shown(other) else None,
+                          exposed=bool(figs.exposed()))
 
 
 def _breakdown(figs: dc.Figures, g: Grid, grid: list[list[int]]) -> Table:

@@ -75,7 +75,7 @@ def respondents(c: Counts) -> list[str]:
     return out
 
 
-def method(bank: Bank, run: Run | None, has_choice: bool) -> list[str]:
+def method(bank: Bank, run: Run | None, has_choice: bool, *, remainder_follows: bool = False) -> list[str]:
     staff = f"{bank.publisher} staff" if bank.publisher else "Staff"
     out = []
     if run is None:
@@ -98,7 +98,7 @@ def method(bank: Bank, run: Run | None, has_choice: bool) -> list[str]:
     if has_choice:
         out.append("Questions answered by choosing an option are reported as the number of "
                    "organisations choosing each option.")
-    out.append(dc.rule_sentence())
+    out.append(dc.rule_sentence(remainder_follows=remainder_follows))
     out.append("Limits: the analysis shows what was said most often, not whether it is right; a view "
                "held strongly by a few organisations may matter more than its count suggests. Where few "
                "answered, one answer moves a percentage a long way: read those figures as indications.")
