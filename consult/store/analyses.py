@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from consult.store.codebook import Proposal
+from consult.store.staff_text import staff_text
 
 
 @dataclass
@@ -239,8 +240,9 @@ class AnalysesMixin:
         return ThemeRow.from_row(row) if row else None
 
     def theme_members(self, theme_id: int, *, primary_only: bool = False) -> list[Member]:
-        """Members with their answer text, most representative first, excluded respondents left out."""
-        sql = ("SELECT m.*, a.text FROM theme_members m"
+        """Members with their answer text (as submitted: :func:`staff_text`), most representative
+        first, excluded respondents left out."""
+        sql = (f"SELECT m.*, {staff_text()} AS text FROM theme_members m"
                " JOIN answers a ON a.respondent_id = m.respondent_id AND a.question_id = m.question_id"
                " JOIN respondents r ON r.id = m.respondent_id"
                " WHERE m.theme_id = ? AND r.excluded_reason IS NULL")

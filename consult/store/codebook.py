@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 
 from consult.store.codebook_schema import text_hash
+from consult.store.staff_text import staff_text
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class CodebookMixin:
         who = "r.excluded_reason IS NULL" + ("" if include_drafts else " AND r.status = 'submitted'")
         population = [r[0] for r in self.query(
             "SELECT a.respondent_id FROM answers a JOIN respondents r ON r.id = a.respondent_id"
-            f" WHERE a.question_id = ? AND r.consultation_id = ? AND a.text != '' AND {who}"
+            f" WHERE a.question_id = ? AND r.consultation_id = ? AND {staff_text()} != '' AND {who}"
             " ORDER BY a.respondent_id", (question_id, consultation_id))]
         rows = CodingRows(population=population)
         rows.codings = [Coding(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in self.query(
@@ -207,7 +208,9 @@ class CodebookMixin:
 
     def _record_outcomes(self, run_id: int, consultation_id: str, question_id: str,
                          outcomes: dict[str, str]) -> None:
-        texts = dict(self.query("SELECT respondent_id, text FROM answers WHERE question_id = ?", (question_id,)))
+        # the text the run read (as submitted), so that the next run sees only real changes
+        texts = dict(self.query(f"SELECT a.respondent_id, {staff_text()} FROM answers a JOIN respondents r"
+                                " ON r.id = a.respondent_id WHERE a.question_id = ?", (question_id,)))
         self.conn.executemany(
             "INSERT OR REPLACE INTO coded_answers VALUES (?, ?, ?, ?, ?, ?)",
             [(rid, question_id, consultation_id, run_id, text_hash(texts.get(rid, "")), outcome)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from consult.store.curation import RESERVED_LABELS, CurationError
+from consult.store.staff_text import staff_text
 
 THEME_COLUMNS = ("label", "description", "terms", "parent_id", "status", "is_new", "position", "updated_by",
                  "updated_at", "deleted")
@@ -108,8 +109,8 @@ class CodebookEditsMixin:
                 " AND c.source = 'machine'", (by, self.now(), rid, change.qid))
 
     def _cb_answer_or_fail(self, qid: str, rid: str) -> None:
-        if self.scalar("SELECT 1 FROM answers WHERE respondent_id = ? AND question_id = ? AND text != ''",
-                       (rid, qid)) is None:
+        if self.scalar(f"SELECT 1 FROM answers a JOIN respondents r ON r.id = a.respondent_id WHERE"
+                       f" a.respondent_id = ? AND a.question_id = ? AND {staff_text()} != ''", (rid, qid)) is None:
             raise CurationError(f"{rid} has no answer to {qid}")
 
     def _cb_primary_of(self, qid: str, rid: str) -> int | None:

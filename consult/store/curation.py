@@ -189,7 +189,8 @@ class CurationMixin(SearchMixin):
             self._log(by, "restore", respondent_id=respondent_id, reason=old)
 
     def _recount_respondent(self, respondent_id: str) -> None:
-        """The latest run's copy of every question this respondent answered, refreshed."""
+        """The latest run's copy of every question this respondent answered, refreshed. (Every
+        question of the submitted version has a row in ``answers``, so these are all of them.)"""
         cid = self.scalar("SELECT consultation_id FROM respondents WHERE id = ?", (respondent_id,))
         for (qid,) in self.query("SELECT DISTINCT question_id FROM answers WHERE respondent_id = ?",
                                  (respondent_id,)):

@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from consult.store.staff_text import staff_text
+
 
 @dataclass
 class RespondentRow:
@@ -44,7 +46,7 @@ class RespondentPagesMixin:
         id starts with it."""
         params: list = [json_path(org_field or ""), consultation_id, after_id]
         sql = ("SELECT r.id, json_extract(r.profile, ?) AS org, r.status, r.excluded_reason, r.updated_at,"
-               " (SELECT count(*) FROM answers a WHERE a.respondent_id = r.id AND a.text != '') AS n"
+               f" (SELECT count(*) FROM answers a WHERE a.respondent_id = r.id AND {staff_text()} != '') AS n"
                " FROM respondents r WHERE r.consultation_id = ? AND r.id > ?")
         if not include_excluded:
             sql += " AND r.excluded_reason IS NULL"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from consult.questions import Bank
 from consult.store.codes import CODE_ALPHABET, CODE_LENGTH, new_code, normalise_code
 from consult.store.imports import PENDING_PREFIX
+from consult.store.staff_text import staff_text
 
 __all__ = ["Respondent", "ResponsesMixin", "CODE_ALPHABET", "CODE_LENGTH", "new_code", "normalise_code"]
 
@@ -183,7 +184,9 @@ class ResponsesMixin:
                                 (respondent_id,)).fetchone()
         if row is None or row[0] != "submitted" or row[1]:
             return
-        self.conn.execute("INSERT OR REPLACE INTO submitted_answers (respondent_id, question_id, text,"
+        # (a plain INSERT after a DELETE: REPLACE would skip the search index's delete trigger)
+        self.conn.execute("DELETE FROM submitted_answers WHERE respondent_id = ?", (respondent_id,))
+        self.conn.execute("INSERT INTO submitted_answers (respondent_id, question_id, text,"
                           " submitted_at) SELECT respondent_id, question_id, text, ? FROM answers"
                           " WHERE respondent_id = ? AND text != ''", (row[2] or self.now(), respondent_id))
         self.conn.execute("UPDATE respondents SET amended = 1 WHERE id = ?", (respondent_id,))
@@ -233,15 +236,9 @@ class ResponsesMixin:
         since (``Respondent.amended``) until they submit again; a draft gives its current text.
         ``current=True`` gives everyone's current text (the member's own view).
         """
-        if current:
-            source = "answers a"
-        else:
-            source = ("(SELECT s.respondent_id, s.question_id, s.text FROM submitted_answers s"
-                      " JOIN respondents d ON d.id = s.respondent_id AND d.amended = 1 UNION ALL"
-                      " SELECT a.respondent_id, a.question_id, a.text FROM answers a JOIN respondents d"
-                      " ON d.id = a.respondent_id AND d.amended = 0) a")
-        sql = (f"SELECT a.respondent_id, a.text FROM {source} JOIN respondents r ON r.id = a.respondent_id"
-               " WHERE a.question_id = ? AND a.text != ''")
+        text = "a.text" if current else staff_text()
+        sql = (f"SELECT a.respondent_id, {text} FROM answers a JOIN respondents r ON r.id = a.respondent_id"
+               f" WHERE a.question_id = ? AND {text} != ''")
         params: list = [question_id]
         if consultation_id:
             sql += " AND r.consultation_id = ?"

@@ -2,7 +2,8 @@
 
 Everything here aggregates in SQL and returns small pages, so that a database of 100,000 answers
 opens and scrolls quickly: nothing loads a whole question's answers. What a search query means
-(stems, prefixes, exact phrases in quotes) lives in :mod:`consult.store.search_query`.
+(stems, prefixes, exact phrases in quotes) lives in :mod:`consult.store.search_query`. Every
+answer is read as staff see it, as submitted (:func:`consult.store.staff_text.staff_text`).
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from consult.store.respondent_pages import RespondentPagesMixin, RespondentRow, json_path
+from consult.store.search_hits import SearchHitsMixin
 from consult.store.search_query import (
     EXACT_FUNCTION,
-    HL_CLOSE,
-    HL_OPEN,
     exact_match,
-    exact_spans,
     fts_query,
-    merge_spans,
     parse,
     split_highlight,
 )
+from consult.store.staff_text import SEARCH_INDEXES, staff_text
 from consult.text import word_count
 
 __all__ = ["STATUSES", "AnswerRow", "Filters", "Overview", "RespondentRow", "SearchMixin", "fair_shares",
@@ -101,8 +100,9 @@ class Overview:
     latest_submission: str | None
 
 
-_ANSWER_COLUMNS = """
-    a.id, a.respondent_id, a.question_id, a.text, r.status, r.excluded_reason,
+TEXT = staff_text()  # SQL: the answer ``a`` of respondent ``r`` as staff see it
+_ANSWER_COLUMNS = f"""
+    a.id, a.respondent_id, a.question_id, {TEXT} AS text, r.status, r.excluded_reason,
     json_extract(r.profile, :org_path) AS organisation,
     (SELECT t.id FROM theme_members m JOIN themes t ON t.id = m.theme_id
       WHERE t.run_id = :run_id AND m.respondent_id = a.respondent_id
@@ -116,7 +116,7 @@ _ANSWER_COLUMNS = """
 """
 
 
-class SearchMixin(RespondentPagesMixin):
+class SearchMixin(SearchHitsMixin, RespondentPagesMixin):
     """Read methods of :class:`consult.store.Store` for the staff browser."""
 
     # ------------------------------------------------------------------ overview
@@ -132,7 +132,7 @@ class SearchMixin(RespondentPagesMixin):
             " FROM respondents WHERE consultation_id = ?", (consultation_id,)).fetchone()
         answers = {r[0]: r[1] for r in self.query(
             "SELECT a.question_id, count(*) FROM answers a JOIN respondents r ON r.id = a.respondent_id"
-            " WHERE r.consultation_id = ? AND r.excluded_reason IS NULL AND a.text != ''"
+            f" WHERE r.consultation_id = ? AND r.excluded_reason IS NULL AND {TEXT} != ''"
             " GROUP BY a.question_id", (consultation_id,))}
         breakdowns = {}
         for field_id in breakdown_fields:
@@ -206,7 +206,7 @@ class SearchMixin(RespondentPagesMixin):
         where = self._filter_sql(filters, params)
         return self.scalar(
             "SELECT count(*) FROM answers a JOIN respondents r ON r.id = a.respondent_id"
-            " WHERE a.question_id = :qid AND r.consultation_id = :cid AND a.text != ''" + where, params)
+            f" WHERE a.question_id = :qid AND r.consultation_id = :cid AND {TEXT} != ''" + where, params)
 
     def answer_page(self, consultation_id: str, question_id: str, *, user: str,
                     filters: Filters | None = None, after_id: int = 0, limit: int = 100,
@@ -222,7 +222,7 @@ class SearchMixin(RespondentPagesMixin):
         where = self._filter_sql(filters, params)
         rows = self.query(
             f"SELECT {_ANSWER_COLUMNS} FROM answers a JOIN respondents r ON r.id = a.respondent_id"
-            " WHERE a.question_id = :qid AND r.consultation_id = :cid AND a.text != '' AND a.id > :after"
+            f" WHERE a.question_id = :qid AND r.consultation_id = :cid AND {TEXT} != '' AND a.id > :after"
             + where + " ORDER BY a.id LIMIT :limit", params)
         return self._answer_rows(rows, self._theme_labels(run_id))
 
@@ -263,25 +263,28 @@ class SearchMixin(RespondentPagesMixin):
         if question_id:
             params["qid"] = question_id
             where += " AND a.question_id = :qid"
+        if parsed.exact:
+            # Quoted words: FTS5 (porter) found them and their stem variants; keep the exact ones.
+            self.conn.create_function(EXACT_FUNCTION, 2, exact_match, deterministic=True)
+            params["exact"] = parsed.exact
+        # (FROM, its conditions, the key rows come in): with words, one per index, each for the
+        # responses whose staff text it holds (SEARCH_INDEXES); the submitted one only when in use.
         if query:
-            source = ("answers_fts JOIN answers a ON a.id = answers_fts.rowid"
-                      " JOIN respondents r ON r.id = a.respondent_id")
-            where = " AND answers_fts MATCH :q" + where
-            if parsed.exact:
-                # Quoted words: FTS5 (porter) found them and their stem variants; keep the exact ones.
-                self.conn.create_function(EXACT_FUNCTION, 2, exact_match, deterministic=True)
-                params["exact"] = parsed.exact
-                where += f" AND {EXACT_FUNCTION}(a.text, :exact)"
+            indexes = SEARCH_INDEXES if self.scalar("SELECT 1 FROM submitted_answers LIMIT 1") else SEARCH_INDEXES[:1]
+            exact = f" AND {EXACT_FUNCTION}({TEXT}, :exact)" if parsed.exact else ""
+            # FTS5 drives (CROSS JOIN keeps it the outer loop), else with a rowid bound SQLite may
+            # walk the question's answers and probe the index once each (0.7 s with filters).
+            sources = [(f"{fts} CROSS JOIN answers a ON a.id = {fts}.rowid JOIN respondents r ON r.id = a.respondent_id",
+                        f" AND {fts} MATCH :q AND {who}{exact}", f"{fts}.rowid", fts) for fts, who in indexes]
         else:
-            source = "answers a JOIN respondents r ON r.id = a.respondent_id"
-        base = f" FROM {source} WHERE r.consultation_id = :cid AND a.text != ''{where}"
-        # Rows: FTS5 drives (CROSS JOIN keeps it the outer loop), else with a rowid bound SQLite
-        # may walk the question's answers and probe the index once each (0.7 s with filters).
-        row_base = base.replace("answers_fts JOIN", "answers_fts CROSS JOIN", 1) if query else base
+            sources = [("answers a JOIN respondents r ON r.id = a.respondent_id", "", "a.id", None)]
         counts: dict[str, int] = {}
         if with_counts:
-            counts = {r[0]: r[1] for r in self.query(
-                f"SELECT a.question_id, count(*){base} GROUP BY a.question_id", params)}
+            for source, match, _, _ in sources:
+                for qid, n in self.query(f"SELECT a.question_id, count(*) FROM {source.replace('CROSS JOIN', 'JOIN', 1)}"
+                                         f" WHERE r.consultation_id = :cid AND {TEXT} != ''{match}{where}"
+                                         " GROUP BY a.question_id", params):
+                    counts[qid] = counts.get(qid, 0) + n
         # Rows question by question in paper order; within one, in rowid order, which FTS5 reads
         # in order, so LIMIT stops early instead of sorting every match.
         if question_id:
@@ -291,59 +294,24 @@ class SearchMixin(RespondentPagesMixin):
                                               " ORDER BY position", (consultation_id,))]
             order += sorted(set(counts) - set(order))
         share = fair_shares(counts, limit, per_question) if with_counts else {}
-        rows = []
+        rows, index_of = [], {}
         for qid in order:
             if (with_counts and not share.get(qid)) or len(rows) >= limit:
                 continue
             take = min(share.get(qid, per_question or limit), limit - len(rows))
-            key = "answers_fts.rowid" if query else "a.id"
-            after = f" AND {key} > :after" if after_id else ""
-            rows += self.query(
-                f"SELECT {_ANSWER_COLUMNS}{row_base} AND a.question_id = :one{after}"
-                f" ORDER BY {key} LIMIT :left", {**params, "one": qid, "left": take})
+            found_here = []
+            for source, match, key, fts in sources:
+                after = f" AND {key} > :after" if after_id else ""
+                for row in self.query(f"SELECT {_ANSWER_COLUMNS} FROM {source} WHERE r.consultation_id = :cid"
+                                      f" AND {TEXT} != ''{match}{where} AND a.question_id = :one{after}"
+                                      f" ORDER BY {key} LIMIT :left", {**params, "one": qid, "left": take}):
+                    found_here.append(row)
+                    index_of[row["id"]] = fts
+            rows += sorted(found_here, key=lambda r: r["id"])[:take]
         found = self._answer_rows(rows, self._theme_labels(run_id))
         if query and found:
-            self._mark_spans(parsed, found)
+            self._mark_spans(parsed, found, index_of)
         return found, counts
-
-    def _mark_spans(self, parsed, rows: list[AnswerRow]) -> None:
-        """Set each row's ``spans``: FTS5's highlights of the stemmed words and prefixes, and
-        the exact phrases found in Python (FTS5 would also mark their stem variants)."""
-        words = parsed.fts(phrases=False)
-        marked = self._highlights(words, rows) if words else {}
-        for row in rows:
-            spans = exact_spans(row.text, parsed.exact) if parsed.exact else []
-            if row.answer_id in marked and HL_OPEN not in row.text and HL_CLOSE not in row.text:
-                plain, found = split_highlight(marked[row.answer_id])
-                if plain == row.text:
-                    spans += found
-            row.spans = merge_spans(spans)
-
-    def _highlights(self, query: str, rows: list[AnswerRow]) -> dict[int, str]:
-        """FTS5 ``highlight()`` of the given rows, by answer id.
-
-        ``rowid IN (...)`` makes FTS5 expand a prefix query once per id (measured: 190 ms for 200
-        rows of ``train*`` at 100k answers), while a rowid range is one scan. Rows come in runs
-        of ascending ids, one run per question: each run is read as a range when the range is
-        dense enough, else by its ids.
-        """
-        hl = f"highlight(answers_fts, 0, '{HL_OPEN}', '{HL_CLOSE}')"
-        runs: dict[str, list[int]] = {}
-        for row in rows:
-            runs.setdefault(row.question_id, []).append(row.answer_id)
-        out: dict[int, str] = {}
-        for ids in runs.values():
-            lo, hi = min(ids), max(ids)
-            if hi - lo <= 50 * len(ids):
-                found = self.query(f"SELECT rowid, {hl} FROM answers_fts WHERE answers_fts MATCH ?"
-                                   " AND rowid BETWEEN ? AND ?", (query, lo, hi))
-                wanted = set(ids)
-                out.update({r[0]: r[1] for r in found if r[0] in wanted})
-            else:
-                out.update({r[0]: r[1] for r in self.query(
-                    f"SELECT rowid, {hl} FROM answers_fts WHERE answers_fts MATCH ?"
-                    f" AND rowid IN ({','.join(str(i) for i in ids)})", (query,))})
-        return out
 
     def theme_member_page(self, theme_id: int, *, user: str, offset: int = 0, limit: int = 100,
                           org_field: str | None = None) -> list[AnswerRow]:
