@@ -193,3 +193,37 @@ async def test_tabbing_through_an_editor_leaves_a_stored_answer_alone(tmp_path):
         await pilot.press("ctrl+q")
     assert store.answers(respondent.id)[FIRST] == stored
     assert store.revisions(respondent.id, FIRST) == [stored]
+
+
+async def test_editing_an_answer_keeps_its_other_line_breaks_and_controls(tmp_path):
+    """Editing (typing, pasting) an answer holding \\x0b, \\x0c, \\r\\n or U+2028 stores what the
+    member typed around them, and them as they were: the editor breaks lines at \\n only and
+    draws the others as nothing (they never reach the terminal)."""
+    from textual import events
+
+    from consult.tui.answer.widgets import SafeTextArea
+
+    from .helpers import screen_raw, type_text
+
+    db = tmp_path / "r.db"
+    the_bank = bank()
+    store = new_store(db, the_bank)
+    respondent, _ = store.new_respondent(the_bank.id, code="FNUN-R3KE")
+    stored = "one\x0btwo\r\nthree\u2028four\x0cfive\x1csix\x85seven\rend"
+    store.save_answer(respondent.id, FIRST, stored)
+    store.save_position(respondent.id, f"question:{FIRST}")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "fnun r3ke")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SectionScreen))
+        editor = app.focused
+        assert isinstance(editor, SafeTextArea) and editor.text == stored
+        await type_text(pilot, " more")
+        app.post_message(events.Paste(" pasted\x0bline"))  # as the terminal delivers a paste
+        await wait_for(pilot, lambda: editor.text.endswith("line"))
+        raw = screen_raw(app)
+        assert "one" in raw and not any(c in raw for c in "\x0b\x0c\x1c\x85\u2028\r")
+        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+q")
+    assert store.answers(respondent.id)[FIRST] == stored + " more pasted\x0bline"

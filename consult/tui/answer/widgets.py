@@ -22,9 +22,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import RadioButton, RadioSet, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
+from textual.widgets.text_area import DocumentNavigator, WrappedDocument
 
 from consult.questions import Question
 from consult.text import clean, word_count
+from consult.tui.answer.line_document import LineDocument
 from consult.tui.answer.ticks import OptionButton, TickList
 
 # Saving: after this much idle time since the last keystroke...
@@ -32,9 +34,10 @@ IDLE_SAVE_SECONDS = 0.5
 # ...and at the latest this long after the first unsaved keystroke, even while typing goes on.
 MAX_UNSAVED_SECONDS = 1.0
 
-# Every C0 and C1 control character and DEL. Applied to rendered segments of the editor: inside
-# one rendered line, newlines are gone and tabs are already expanded to spaces.
-_SEGMENT_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Every C0 and C1 control character and DEL, and the line and paragraph separators (which
+# break no line in the editor: see LineDocument), all of zero width to Rich. Applied to rendered
+# segments of the editor: inside one rendered line, newlines are gone and tabs are expanded.
+_SEGMENT_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def safe(text: str | None) -> Content:
@@ -56,6 +59,17 @@ class SafeTextArea(TextArea):
     """
 
     BINDINGS = [Binding("ctrl+a", "select_all", "Select all", show=False)]
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        """Textual's, with a :class:`LineDocument` (lines break at ``\\n`` only) in place of its
+        Document, which would turn every ``\\v``, ``\\f``, U+2028 or ``\\r\\n`` of the answer
+        into ``\\n`` at the first edit. (TextArea builds its document here, and only here.)"""
+        super()._set_document(text, language)
+        self.document = LineDocument(text)
+        self.wrapped_document = WrappedDocument(self.document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
