@@ -49,7 +49,8 @@ class SafeTextArea(TextArea):
     """A TextArea whose document keeps the member's text exactly, but whose display is clean.
 
     Ctrl+A selects the whole answer (as in most editors; Home still goes to the line start), so
-    that Ctrl+A then Delete clears it.
+    that Ctrl+A then Delete clears it. Its document breaks lines at ``\n`` only
+    (:class:`LineDocument`), so that an edit never rewrites the answer's other line breaks.
 
     Textual's TextArea writes an answer's ``ESC]0;...`` or ``ESC[2J`` straight to the terminal
     (measured on textual 8.2.8: only BEL is dropped). Loading ``clean()``-ed text instead would
@@ -193,9 +194,8 @@ class AnswerBox(QuestionBox):
         editor = self.editor
         editor.cursor_blink = not self.app.is_headless
         editor.move_cursor(editor.document.end)
-        # The editor splits lines on every line break str.splitlines knows (\v, \f, \x1c-\x1e,
-        # \x85, U+2028/9, \r\n) and gives them back as one kind of newline. Compare later edits
-        # with the text as the editor holds it, so that only a real edit rewrites the answer.
+        # The editor holds the answer exactly (LineDocument); should it ever not, later edits are
+        # compared with the text as it holds it, so that only a real edit rewrites the answer.
         if editor.text != self._saved_text:
             self._saved_text = editor.text
 
