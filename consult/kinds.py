@@ -10,7 +10,13 @@ A kind knows:
   :meth:`Kind.from_import`);
 - how the report counts it: free text is grouped into themes; the others are counted per value
   (:attr:`Kind.free_text`, :attr:`Kind.one_value`, :attr:`Kind.value_word`);
-- what a bank must give for it (:meth:`Kind.bank_problems`).
+- what a bank must give for it (:meth:`Kind.bank_problems`);
+- how the answering app shows it: a list to tick (``not one_value``) or to pick one from,
+  under a title (:meth:`Kind.pick_title`), and a chosen answer in words (:meth:`Kind.in_words`,
+  :meth:`Kind.answer_lines`).
+
+Profile fields have kinds of their own (:data:`PROFILE_FIELD_KINDS`: text, email, choice,
+multi), small records that the form, the plain mode and the bank loader read.
 
 Stored forms: ``text`` the text as typed; ``choice`` the option's text as written in the bank;
 ``multi`` the chosen options joined by ``"\\n"`` (:data:`MULTI_SEPARATOR`), once each, in bank
@@ -21,6 +27,7 @@ This module imports nothing from consult, so that everything may import it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # only for hints: questions imports this module
@@ -120,6 +127,19 @@ class Kind:
         """A line the report prints under the question's table of counts ("" for none)."""
         return ""
 
+    # ------------------------------------------------------------------ the answering app
+    def pick_title(self, q: Question) -> str:
+        """What the box of choices says after the question's number: "choose one"."""
+        return "choose one"
+
+    def in_words(self, q: Question, values: list[str]) -> str:
+        """Chosen values (:meth:`values`) in a phrase for the member, as the review shows them."""
+        return "; ".join(values)
+
+    def answer_lines(self, q: Question, values: list[str]) -> list[str]:
+        """Chosen values as the lines of the member's Markdown copy."""
+        return [self.in_words(q, values)] if values else []
+
 
 class TextKind(Kind):
     """Free text, stored exactly as typed."""
@@ -158,6 +178,12 @@ class TextKind(Kind):
 
     def expected(self, q: Question) -> str:
         return "text"
+
+    def pick_title(self, q: Question) -> str:
+        return "your answer"
+
+    def answer_lines(self, q: Question, values: list[str]) -> list[str]:
+        return list(values)
 
 
 class ChoiceKind(Kind):
@@ -257,6 +283,12 @@ class MultiKind(ChoiceKind):
     def expected(self, q: Question) -> str:
         return "one or more of" + super().expected(q).removeprefix("one of") + " separated by ';'"
 
+    def pick_title(self, q: Question) -> str:
+        return "choose all that apply"
+
+    def answer_lines(self, q: Question, values: list[str]) -> list[str]:
+        return [f"- {v}" for v in values]
+
 
 class ScaleKind(Kind):
     """A whole number from the question's ``min`` to ``max``."""
@@ -302,6 +334,12 @@ class ScaleKind(Kind):
         """The bank's help says what the numbers stand for, so the report prints it by the table."""
         return q.help
 
+    def pick_title(self, q: Question) -> str:
+        return f"{q.scale_min} to {q.scale_max}"
+
+    def in_words(self, q: Question, values: list[str]) -> str:
+        return f"{values[0]} (on a scale from {q.scale_min} to {q.scale_max})" if values else ""
+
 
 #: Every question kind by name, in the order the docs list them.
 KINDS: dict[str, Kind] = {k.name: k for k in (TextKind(), ChoiceKind(), MultiKind(), ScaleKind())}
@@ -317,3 +355,34 @@ def _as_text(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else str(value)
+
+
+# ----------------------------------------------------------------------------- profile fields
+@dataclass(frozen=True)
+class ProfileKind:
+    """A kind of profile field (who is answering): how the form asks for it and keeps it."""
+
+    name: str
+    #: Typed into a box (text, e-mail); else picked from the field's options.
+    typed: bool
+    #: One value (a string); else a list of the options ticked.
+    one_value: bool = True
+    #: Checked as an e-mail address as it is typed.
+    email: bool = False
+    #: Shown in the empty box.
+    placeholder: str = ""
+
+
+#: Every profile field kind by name, in the order the docs list them.
+PROFILE_FIELD_KINDS: dict[str, ProfileKind] = {k.name: k for k in (
+    ProfileKind("text", typed=True),
+    ProfileKind("email", typed=True, email=True, placeholder="email@example.org"),
+    ProfileKind("choice", typed=False),
+    ProfileKind("multi", typed=False, one_value=False),
+)}
+
+
+def profile_kind(field_or_name: Any) -> ProfileKind:
+    """The kind of a profile field (or a kind's name). KeyError for an unknown kind."""
+    name = field_or_name if isinstance(field_or_name, str) else field_or_name.kind
+    return PROFILE_FIELD_KINDS[name]

@@ -20,7 +20,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from consult.kinds import kind_of
+from consult.kinds import kind_of, profile_kind
 from consult.questions import Bank, ProfileField, Question
 from consult.store import Respondent, Store, format_code
 from consult.text import clean, word_count
@@ -167,8 +167,9 @@ class PlainSession:
         current = profile.get(field.id)
         label = field.text + (" (required)" if field.required else "")
         self.say()
-        if field.kind in ("choice", "multi"):
-            value = self.pick(label, field.options, field.kind == "multi", current)
+        kind = profile_kind(field)
+        if not kind.typed:
+            value = self.pick(label, field.options, not kind.one_value, current)
         else:
             if current:
                 self.say(f"Now: {current}")

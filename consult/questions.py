@@ -33,10 +33,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from consult.kinds import KINDS, MULTI_SEPARATOR, kind_of
+from consult.kinds import KINDS, MULTI_SEPARATOR, PROFILE_FIELD_KINDS, kind_of, profile_kind
 
 QUESTION_KINDS = tuple(KINDS)  # defined in consult.kinds, one class per kind
-PROFILE_KINDS = ("text", "email", "choice", "multi")
+PROFILE_KINDS = tuple(PROFILE_FIELD_KINDS)  # defined in consult.kinds
 CONSENT_PURPOSES = ("quote", "name", "contact")
 PROFILE_ROLES = ("organisation",)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -405,7 +405,7 @@ def _groups(c: _Checker, raw: dict, kp: tuple, kind: str,
     in one group at most."""
     if not raw:
         return ()
-    if kind not in ("choice", "multi"):
+    if kind not in PROFILE_FIELD_KINDS or profile_kind(kind).typed:
         c.fail(kp, f"only a choice or multi field can group its options, not a {kind} field")
         return ()
     out, taken = [], {}
@@ -449,7 +449,7 @@ def _build(path: Path, text: str, data: dict) -> Bank:
         if "role" in f and f["role"] not in PROFILE_ROLES:
             c.fail(kp + ("role",), f"unknown role {f['role']!r} (expected one of {', '.join(PROFILE_ROLES)})")
         options = c.options(f, kp)
-        if kind in ("choice", "multi") and not options:
+        if kind in PROFILE_FIELD_KINDS and not profile_kind(kind).typed and not options:
             c.fail(kp + ("options",), f"a {kind} field needs options")
         if "id" in f:
             c.identifier(f["id"], kp, seen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from consult.files import write_private_atomic
+from consult.kinds import kind_of
 from consult.questions import Bank, Question
 from consult.store import Respondent
 from consult.text import clean
@@ -59,11 +60,7 @@ def answer_lines(q: Question, text: str) -> list[str]:
     chosen = [" ".join(clean(c).split()) for c in q.answer_values(text)]
     if not chosen:
         return ["_Not answered._"]
-    if q.kind == "multi":
-        return [f"- {c}" for c in chosen]
-    if q.kind == "scale":
-        return [f"{chosen[0]} (on a scale from {q.scale_min} to {q.scale_max})"]
-    return chosen
+    return kind_of(q).answer_lines(q, chosen)
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from consult.kinds import profile_kind
 from consult.questions import ProfileField
 from consult.text import clean
 from consult.tui.answer.ticks import TickBox, TickList
@@ -65,15 +66,16 @@ class ProfileScreen(Screen):
         label = Content(clean(f.text)) + (Content.styled(" (required)", "italic") if f.required else "")
         yield Static(label, classes="field-label")
         wid = f"profile-{css_id(f.id)}"
-        if f.kind in ("text", "email"):
-            yield Input(value=value if isinstance(value, str) else "", id=wid, classes="profile-input",
-                        placeholder="email@example.org" if f.kind == "email" else "")
-            if f.kind == "email":
+        kind = profile_kind(f)
+        if kind.typed:
+            yield Input(value=value if isinstance(value, str) else "", id=wid, placeholder=kind.placeholder,
+                        classes="profile-input profile-email" if kind.email else "profile-input")
+            if kind.email:
                 yield Static("", id=f"{wid}-message", classes="field-message")
-        elif f.kind == "choice":
+        elif kind.one_value:
             yield Select([(Content(clean(o)), o) for o in f.options], prompt="Choose one",
                          value=value if value in f.options else Select.NULL, id=wid)
-        elif f.kind == "multi":
+        else:
             chosen = set(value or []) if isinstance(value, list) else set()
             yield TickList(*[Selection(Content(clean(o)), o, o in chosen) for o in f.options],
                            id=wid, classes="profile-multi")
@@ -96,15 +98,16 @@ class ProfileScreen(Screen):
         out: dict = {}
         for f in self.app.bank.profile:
             wid = f"#profile-{css_id(f.id)}"
-            if f.kind in ("text", "email"):
+            kind = profile_kind(f)
+            if kind.typed:
                 value = self.query_one(wid, Input).value
                 if value.strip():
                     out[f.id] = value
-            elif f.kind == "choice":
+            elif kind.one_value:
                 value = self.query_one(wid, Select).value
                 if value is not Select.NULL and value is not None:
                     out[f.id] = value
-            elif f.kind == "multi":
+            else:
                 chosen = self.query_one(wid, SelectionList).selected
                 if chosen:
                     out[f.id] = [o for o in f.options if o in chosen]
@@ -116,7 +119,7 @@ class ProfileScreen(Screen):
     @on(Input.Changed, ".profile-input")
     def input_changed(self, event: Input.Changed) -> None:
         self._save_profile()
-        if event.input.id and event.input.id.endswith("email"):
+        if event.input.has_class("profile-email"):  # by the field's kind, whatever its id
             self._check_email(event.input)
 
     def _check_email(self, field: Input) -> None:

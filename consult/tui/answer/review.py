@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from consult.kinds import kind_of
 from consult.questions import Question
 from consult.text import clean
 from consult.tui.answer.app import filled, short
@@ -39,12 +40,8 @@ def full_answer(text: str) -> Content:
 
 def chosen_preview(q: Question, text: str) -> str:
     """A choice, multi or scale answer in words: the option(s) chosen, or the number."""
-    chosen = q.answer_values(text)
-    if q.kind == "scale":
-        shown = f"{chosen[0]} (on a scale from {q.scale_min} to {q.scale_max})" if chosen else ""
-    else:
-        shown = "; ".join(" ".join(clean(c).split()) for c in chosen)
-    return answer_preview(shown)
+    chosen = [" ".join(clean(c).split()) for c in q.answer_values(text)]
+    return answer_preview(kind_of(q).in_words(q, chosen))
 
 
 class ReviewScreen(Screen):

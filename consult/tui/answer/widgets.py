@@ -24,6 +24,7 @@ from textual.widgets import RadioButton, RadioSet, SelectionList, Static, TextAr
 from textual.widgets.selection_list import Selection
 from textual.widgets.text_area import DocumentNavigator, WrappedDocument
 
+from consult.kinds import kind_of
 from consult.questions import Question
 from consult.text import clean, word_count
 from consult.tui.answer.line_document import LineDocument
@@ -271,19 +272,18 @@ class ChoiceBox(QuestionBox):
         yield from self.compose_heading()
         wid = f"editor-{_css_id(q.id)}"
         current = q.decode_answer(self._initial)
+        kind = kind_of(q)
+        classes = f"answer-choices answer-{kind.name}"  # answer-choice, answer-multi, answer-scale
         picker: Widget
-        if q.kind == "multi":
+        if not kind.one_value:  # ticked: any number of options
             chosen = set(current)
-            picker = TickList(*[Selection(safe(o), o, o in chosen) for o in q.options],
-                              id=wid, classes="answer-choices answer-multi")
-            picker.border_title = f"Q{self.number}: choose all that apply"
+            picker = TickList(*[Selection(safe(o), o, o in chosen) for o in kind.choices(q)],
+                              id=wid, classes=classes)
         else:
             selected = "" if current is None else str(current)
-            kind_class = "answer-scale" if q.kind == "scale" else "answer-choice"
-            picker = RadioSet(*[OptionButton(safe(o), value=o == selected) for o in q.choices],
-                              id=wid, classes=f"answer-choices {kind_class}")
-            picker.border_title = (f"Q{self.number}: {q.scale_min} to {q.scale_max}"
-                                   if q.kind == "scale" else f"Q{self.number}: choose one")
+            picker = RadioSet(*[OptionButton(safe(o), value=o == selected) for o in kind.choices(q)],
+                              id=wid, classes=classes)
+        picker.border_title = f"Q{self.number}: {kind.pick_title(q)}"
         yield picker
 
     def on_mount(self) -> None:
