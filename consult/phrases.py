@@ -79,7 +79,10 @@ MAX_RUN = 3
 _INFLECTED = ("s", "ed", "ing")
 INFLECTED_MARK = "~"
 
-_CLAUSE = re.compile(r"[.,;:!?()\[\]{}<>\"“”‘/|*=+#~]+|’(?!\w)|(?<!\w)'|'(?!\w)|\s[-–—]+\s|\n")
+# A number ends a phrase too: "80% core funding and 20% on outcomes" holds no phrase
+# "funding and on outcomes".
+_CLAUSE = re.compile(r"[.,;:!?()\[\]{}<>\"“”‘/|*=+#~]+|’(?!\w)|(?<!\w)'|'(?!\w)|\s[-–—]+\s|\n"
+                     r"|[£$€]?\d[\d,.]*(?:%|\w*)")
 SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 

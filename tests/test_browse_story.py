@@ -58,7 +58,7 @@ async def curate(pilot, screen: ThemesScreen, store) -> list[tuple[str, tuple]]:
     """The story's steps by keys; returns (step, state before it)."""
     steps = []
     labels = {e.label for e in screen.entries}
-    assert {"Cash flow", "Distance travelled", "Providers to cherry-pick", "Model and intermediate outcomes"} <= labels
+    assert {"Cash flow", "Distance travelled", "Providers to cherry-pick", "Results in principle"} <= labels
 
     steps.append(("rename", state(store)))
     await highlight(pilot, screen, "Providers to cherry-pick")
@@ -84,7 +84,7 @@ async def curate(pilot, screen: ThemesScreen, store) -> list[tuple[str, tuple]]:
     await back(pilot, screen)
 
     steps.append(("move", state(store)))
-    await highlight(pilot, screen, "Model and intermediate outcomes")
+    await highlight(pilot, screen, "Results in principle")
     await pilot.press("tab")
     await pilot.press("v")
     await dialog(pilot, PickModal)
@@ -101,7 +101,7 @@ async def curate(pilot, screen: ThemesScreen, store) -> list[tuple[str, tuple]]:
     await back(pilot, screen)
 
     steps.append(("delete", state(store)))
-    await highlight(pilot, screen, "Model and intermediate outcomes")
+    await highlight(pilot, screen, "Results in principle")
     await pilot.press("delete")
     await dialog(pilot, ConfirmModal)
     assert "with no other theme go to Other" in pilot.app.screen.message.plain
@@ -125,7 +125,7 @@ async def test_browse_curation_holds_through_runs_and_imports(demo):
         await curate(pilot, screen, demo)
         curated = {t.label: t for t in question_coding(demo, CID, Q).themes}
         assert {"Cherry-picking", "Cash flow", "Peterborough", "Late payment"} <= set(curated)
-        assert not {"Providers to cherry-pick", "Distance travelled", "Model and intermediate outcomes"} & set(curated)
+        assert not {"Providers to cherry-pick", "Distance travelled", "Results in principle"} & set(curated)
         assert all(t.status == "confirmed" for t in curated.values())
         for n in range(3):
             demo.load_responses(CID, [

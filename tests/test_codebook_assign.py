@@ -131,3 +131,19 @@ def test_runs_assign_to_the_confirmed_codebook_and_propose_one_new_theme(demo, b
     run_analysis(demo, bank, question_ids=[Q])
     assert question_coding(demo, CID, Q) == after
 
+
+
+def test_an_edited_answer_is_assigned_again_unless_staff_placed_it(demo, bank):
+    run_analysis(demo, bank, question_ids=[Q])
+    coding = question_coding(demo, CID, Q)
+    demo.codebook_confirm([t.id for t in coding.themes], by="staff")
+    cash = next(t for t in coding.themes if t.label == "Cash flow")
+    edited, placed = cash.primary[0], cash.primary[1]
+    demo.codebook_code(CID, Q, placed, cash.id, by="staff")  # staff stand behind this one
+    for rid in (edited, placed):  # both members amend their answer and submit it again
+        demo.save_answer(rid, Q, OFF[0])
+        demo.submit(rid)
+    run_analysis(demo, bank, question_ids=[Q])
+    after = question_coding(demo, CID, Q)
+    assert edited in after.other  # the machine looked again at what the answer now says
+    assert placed in after.theme(cash.id).primary  # staff's placement holds

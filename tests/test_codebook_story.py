@@ -67,7 +67,7 @@ def curate(db) -> list[tuple[str, tuple]]:
         return edit(db, *args)
 
     found = themes_json(db)
-    assert set(found) == {"Cash flow", "Distance travelled", "Providers to cherry-pick", "Model and intermediate outcomes"}
+    assert set(found) == {"Cash flow", "Distance travelled", "Providers to cherry-pick", "Results in principle"}
     assert {t["status"] for t in found.values()} == {"candidate"}
     step("rename", "rename", Q, "Providers to cherry-pick", "Providers cherry-pick easy cases")
     moved_in = found["Cash flow"]["respondents"][-1]
@@ -78,14 +78,14 @@ def curate(db) -> list[tuple[str, tuple]]:
     assert (f"Merged 'Distance travelled' ({sizes['Distance travelled']}) into 'Cash flow' "
             f"({sizes['Cash flow']}): 'Cash flow' now has {merged}.") in out
     step("add", "add", Q, "Peterborough pilot", "--description", "The Peterborough social impact bond pilot")
-    pilot = [r for r in found["Model and intermediate outcomes"]["respondents"][:2]]
+    pilot = [r for r in found["Results in principle"]["respondents"][:2]]
     for rid in pilot:
         step(f"move {rid}", "move", Q, rid, "Peterborough pilot")
     out = step("split", "split", Q, "Cash flow").output
     assert out.startswith(f"Split 'Cash flow' ({merged}) into ")
-    left = len(themes_json(db)["Model and intermediate outcomes"]["respondents"])
-    out = step("delete", "delete", Q, "Model and intermediate outcomes").output
-    assert f"Deleted 'Model and intermediate outcomes' ({left}): " in out and "answers to Other" in out
+    left = len(themes_json(db)["Results in principle"]["respondents"])
+    out = step("delete", "delete", Q, "Results in principle").output
+    assert f"Deleted 'Results in principle' ({left}): " in out and "answers to Other" in out
     step("other", "move", Q, found["Providers to cherry-pick"]["respondents"][0], "other")
     step("also", "move", Q, moved_in, "Peterborough pilot", "--also")
     return before

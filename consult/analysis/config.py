@@ -45,6 +45,9 @@ class AnalysisConfig:
     #: distilled from all-MiniLM-L6-v2 (consult/analysis/static.py), which knows what words
     #: mean beyond one question's answers ("cheap" near "affordable" in 30 answers).
     static_vectors: bool = True
+    #: Weight the two parts read from the answers' shared vocabulary by the share of a text's
+    #: TF-IDF mass that vocabulary holds (see vectors.py), so words it never saw count too.
+    coverage_weighting: bool = True
     #: Texts transformed per chunk, to bound the memory of one sparse matrix.
     transform_chunk: int = 100_000
 

@@ -67,6 +67,15 @@ def word_vectors(words: list[str]) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=1)
+def whole_words() -> tuple[list[str], np.ndarray]:
+    """The table's whole-word tokens of two or more letters and their vectors: the words a
+    text may use that the answers it is compared with never did."""
+    vocab, vectors = _table()
+    words = [t for t in vocab if len(t) > 1 and t.isalpha() and t.isascii()]
+    return words, vectors[[vocab[w] for w in words]]
+
+
 def available() -> bool:
     """True when the table ships with this install (it is package data)."""
     try:

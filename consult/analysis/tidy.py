@@ -170,10 +170,11 @@ def _far_from_every_theme(V: np.ndarray, lab: np.ndarray, k: int, config: Analys
         others = valid & (lab != c)
         if not others.any():
             continue
-        # as close to this theme as the typical answer of another theme: not an outlier of it
-        usual = np.median(V[others] @ C[c])
+        # nearer the typical answer of another theme than the typical member of this one
         mine = far & (lab == c)
-        far[mine] = sims[mine] < usual
+        members = valid & (lab == c)
+        middle = (np.median(V[others] @ C[c]) + np.median(sims[members])) / 2
+        far[mine] = sims[mine] < middle
     return far
 
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from consult.analysis.config import CONFIG, AnalysisConfig
-from consult.analysis.static import word_vectors
+from consult.analysis.static import whole_words, word_vectors
 from consult.analysis.words import STOP, TOKEN_RE, clip
 
 
@@ -50,6 +50,9 @@ class Embedder:
     word_vectors: np.ndarray | None = field(default=None, repr=False)
     common: np.ndarray | None = field(default=None, repr=False)
     static: np.ndarray | None = field(default=None, repr=False)
+    static_common: np.ndarray | None = field(default=None, repr=False)
+    counter: CountVectorizer | None = field(default=None, repr=False)
+    idf: np.ndarray | None = field(default=None, repr=False)  # per counter column
 
     def fit(self, texts: Sequence[str]) -> Embedder:
         self._fit(texts)
@@ -57,13 +60,14 @@ class Embedder:
 
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
         """``fit(texts).transform(texts)``, reading each text once when all are fitted on."""
-        X = self._fit(texts)
+        X, S = self._fit(texts)
         if X is None or self.lsa is None or X.shape[0] > self.config.transform_chunk:
             return self.transform(texts)
-        return self._from_tfidf(X)
+        return self._from_tfidf(X, S)
 
-    def _fit(self, texts: Sequence[str]) -> sp.csr_matrix | None:
-        """Fit the space; return the TF-IDF rows of ``texts`` when every text was fitted on."""
+    def _fit(self, texts: Sequence[str]) -> tuple[sp.csr_matrix | None, sp.csr_matrix | None]:
+        """Fit the space; return the TF-IDF rows of ``texts`` (fitted vocabulary, then every
+        known word) when every text was fitted on."""
         cfg = self.config
         texts = [clip(t, cfg.max_chars) for t in texts]
         n = len(texts)
@@ -91,31 +95,66 @@ class Embedder:
                 break
         if X is None:
             self.tfidf = None
-            return None
+            return None, None
         n_s, v = X.shape
         d = self.dim or dim_for(n_s, cfg)
         d = max(1, min(d, n_s - 1, v - 1))
         if v < 2 or n_s < 2:
             self.lsa = None
             self.word_vectors = None
-            return None
+            return None, None
         fit_rows = X
         if n_s > cfg.big_n:
             fit_rows = X[np.sort(rng.choice(n_s, cfg.big_n, replace=False))]
         self.lsa = TruncatedSVD(d, random_state=self.seed, n_iter=cfg.svd_iterations).fit(fit_rows)
         self.word_vectors = ppmi_word_vectors(X, d, self.seed, cfg)
-        self.static = None
-        if cfg.static_vectors:
-            W = word_vectors(list(self.tfidf.get_feature_names_out()))
-            if W.any():
-                self.static = W
-        self.common = None
-        if self.word_vectors is not None:
-            D = np.asarray(fit_rows @ self.word_vectors)
-            if D.shape[0] > 2 and D.shape[1] > 1:
-                c = TruncatedSVD(1, random_state=self.seed, n_iter=cfg.svd_iterations).fit(D).components_[0]
-                self.common = c.astype(np.float32)
-        return X if sample is texts else None
+        self.common = self._common(fit_rows, self.word_vectors)
+        S = self._fit_static(sample, rng)
+        return (X, S) if sample is texts else (None, None)
+
+    def _fit_static(self, sample: list[str], rng) -> sp.csr_matrix | None:
+        """The static part reads every word the table knows, not only the answers' shared
+        vocabulary: a word used once, or never, in the fitted answers still says what a text is
+        about (an unseen word counts as rare, with the highest IDF of the fitted words)."""
+        self.static = self.counter = self.idf = self.static_common = None
+        if not self.config.static_vectors:
+            return None
+        fitted = list(self.tfidf.get_feature_names_out())
+        known = set(fitted)
+        extra, extra_vectors = whole_words()
+        keep = [i for i, w in enumerate(extra) if w not in known and w not in STOP]
+        W = np.vstack([word_vectors(fitted), extra_vectors[keep]])
+        if not W.any():
+            return None
+        self.counter = CountVectorizer(token_pattern=TOKEN_RE.pattern, dtype=np.float32,
+                                       vocabulary=fitted + [extra[i] for i in keep])
+        idf = self.tfidf.idf_.astype(np.float32)
+        self.idf = np.concatenate([idf, np.full(len(keep), idf.max(), dtype=np.float32)])
+        self.static = W
+        S = self._weights(self.counter.transform(sample))
+        rows = S if S.shape[0] <= self.config.big_n else S[
+            np.sort(rng.choice(S.shape[0], self.config.big_n, replace=False))]
+        self.static_common = self._common(rows, W)
+        return S
+
+    def _weights(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear TF times IDF, rows of unit length: what ``TfidfVectorizer`` computes."""
+        X = counts.tocsr(copy=True)
+        X.data = (1.0 + np.log(X.data)) * self.idf[X.indices]
+        return normalize(X)
+
+    def _common(self, rows: sp.csr_matrix, words: np.ndarray | None) -> np.ndarray | None:
+        """The direction every answer's mean word vector shares (SIF's common component), or
+        None: left in, it makes any two texts look alike (static vectors put a programming
+        question at cosine 0.65 from a theme of a consultation's answers)."""
+        if words is None:
+            return None
+        D = np.asarray(rows @ words, dtype=np.float64)
+        if D.shape[0] <= 2 or D.shape[1] <= 1:
+            return None
+        # the first right singular vector, exactly: the top eigenvector of the small D'D
+        _, vectors = np.linalg.eigh(D.T @ D)
+        return vectors[:, -1].astype(np.float32)
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Rows are unit vectors (float32); rows of zeros mean no known word."""
@@ -126,23 +165,45 @@ class Embedder:
             return np.zeros((n, 1), dtype=np.float32)
         parts = []
         for start in range(0, n, cfg.transform_chunk):
-            X = self.tfidf.transform(texts[start : start + cfg.transform_chunk])
-            parts.append(self._from_tfidf(X))
+            chunk = texts[start : start + cfg.transform_chunk]
+            if self.counter is None:
+                parts.append(self._from_tfidf(self.tfidf.transform(chunk)))
+                continue
+            S = self._weights(self.counter.transform(chunk))  # one reading serves both parts
+            F = len(self.tfidf.idf_)
+            parts.append(self._from_tfidf(normalize(S[:, :F]), S))
         return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
 
-    def _from_tfidf(self, X: sp.csr_matrix) -> np.ndarray:
+    def _from_tfidf(self, X: sp.csr_matrix, S: sp.csr_matrix | None = None) -> np.ndarray:
+        """The vectors of TF-IDF rows ``X`` (fitted vocabulary) and ``S`` (every known word)."""
         parts = [normalize(self.lsa.transform(X).astype(np.float32))]
         if self.word_vectors is not None:
             b = np.asarray(X @ self.word_vectors, dtype=np.float32)
             if self.common is not None:
                 b -= np.outer(b @ self.common, self.common)
             parts.append(normalize(b))
+        if S is not None and self.config.coverage_weighting:
+            # The two parts read from the answers' shared words speak for a text in proportion
+            # to how much of it those words are: "How do I parse XML in Java" shares one word
+            # with a consultation's answers, and that word alone must not place it in a theme.
+            F = len(self.tfidf.idf_)
+            cover = np.sqrt(np.asarray(S[:, :F].multiply(S[:, :F]).sum(axis=1), dtype=np.float32))
+            parts = [p * cover for p in parts]
+            # a text that shares no word with the answers is not placed by meaning alone
+            known = cover[:, 0] > 0
+        else:
+            known = None
         if self.static is not None:
-            parts.append(normalize(np.asarray(X @ self.static, dtype=np.float32)))
+            b = np.asarray(S @ self.static, dtype=np.float32)
+            if self.static_common is not None:
+                b -= np.outer(b @ self.static_common, self.static_common)
+            parts.append(normalize(b))
         if len(parts) == 1:
             return parts[0]
         out = np.hstack(parts)
         out *= np.float32(1 / math.sqrt(len(parts)))
+        if known is not None:
+            out[~known] = 0
         return normalize(out).astype(np.float32, copy=False)
 
 
