@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 from consult.analysis import Embedder, analyse_texts, is_non_answer
 
 PRIMARY_MIN_SIMILARITY = 0.5  # about the 10th percentile of members, above 87-96% of off-topic answers
-SECONDARY_MIN_SIMILARITY = 0.55  # a second theme adds to a count: clearer than a first must be
+SECONDARY_MIN_SIMILARITY = 0.55  # a second theme adds to a count: it must be at least as clear as a first
 MAX_SECONDARY = 2  # more than three themes on one answer says more about the codebook than the answer
 LABEL_WEIGHT = 0.25  # share of a centroid taken from the theme's label and description text
 # The vector space's SVDs run on tall, thin matrices, where BLAS threads gain little and, on a
