@@ -72,7 +72,7 @@ class SectionIntro(Widget, can_focus=True):
     def action_first_question(self) -> None:
         box = self._first_box()
         if box is not None:
-            box.editor.focus()
+            box.editor.focus(scroll_visible=False)  # the screen shows the whole box (_show_box)
 
     def on_key(self, event: events.Key) -> None:
         """A letter typed while reading the context starts the first answer (in view)."""
@@ -83,7 +83,9 @@ class SectionIntro(Widget, can_focus=True):
         if isinstance(editor, TextArea):
             event.stop()
             event.prevent_default()
-            editor.focus()
+            # Not Textual's own scroll (it centres the editor, or not, by which runs first): the
+            # screen brings the whole box into view, the same way every time.
+            editor.focus(scroll_visible=False)
             editor.insert(event.character)
 
 
