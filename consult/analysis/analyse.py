@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from consult.analysis.broad import group_broad
-from consult.analysis.clustering import kmeans, min_theme_size
+from consult.analysis.clustering import kmeans, min_theme_size, one_blas_thread
 from consult.analysis.config import CONFIG, AnalysisConfig
 from consult.analysis.nonanswers import is_non_answer
 from consult.analysis.numerics import quiet_numerics
@@ -45,7 +45,7 @@ def analyse_texts(
     ``embedder`` lets a caller supply a space fitted on more answers (e.g. all questions); by
     default one is fitted on ``texts``.
     """
-    with quiet_numerics():
+    with quiet_numerics(), one_blas_thread():
         return _analyse_texts(texts, themes=themes, seed=seed, pinned=pinned,
                               progress=progress, embedder=embedder, config=config)
 

@@ -36,6 +36,13 @@ def workers(config: AnalysisConfig = CONFIG) -> int:
         return max(1, min(config.max_workers, os.cpu_count() or 1))
 
 
+def one_blas_thread():
+    """BLAS on one thread, for the SVDs of tall, thin matrices: a second thread gains little
+    there and, on a busy machine, costs a lot (the SVDs of 12,340 answers took 8 s of wall
+    time at load 4 with two threads; see benchmarks/README.md)."""
+    return _THREADPOOLS.limit(limits=1, user_api="blas")
+
+
 def side_by_side(fn: Callable[[T], R], jobs: Sequence[T], config: AnalysisConfig = CONFIG) -> list[R]:
     """``[fn(j) for j in jobs]``, computed in threads, each job on one OpenMP thread.
 

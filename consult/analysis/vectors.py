@@ -24,6 +24,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from consult.analysis.clustering import one_blas_thread
 from consult.analysis.config import CONFIG, AnalysisConfig
 from consult.analysis.static import whole_words, word_vectors
 from consult.analysis.words import STOP, TOKEN_RE, clip
@@ -55,15 +56,17 @@ class Embedder:
     idf: np.ndarray | None = field(default=None, repr=False)  # per counter column
 
     def fit(self, texts: Sequence[str]) -> Embedder:
-        self._fit(texts)
+        with one_blas_thread():
+            self._fit(texts)
         return self
 
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
         """``fit(texts).transform(texts)``, reading each text once when all are fitted on."""
-        X, S = self._fit(texts)
-        if X is None or self.lsa is None or X.shape[0] > self.config.transform_chunk:
-            return self.transform(texts)
-        return self._from_tfidf(X, S)
+        with one_blas_thread():
+            X, S = self._fit(texts)
+            if X is None or self.lsa is None or X.shape[0] > self.config.transform_chunk:
+                return self.transform(texts)
+            return self._from_tfidf(X, S)
 
     def _fit(self, texts: Sequence[str]) -> tuple[sp.csr_matrix | None, sp.csr_matrix | None]:
         """Fit the space; return the TF-IDF rows of ``texts`` (fitted vocabulary, then every
@@ -158,6 +161,10 @@ class Embedder:
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Rows are unit vectors (float32); rows of zeros mean no known word."""
+        with one_blas_thread():
+            return self._transform(texts)
+
+    def _transform(self, texts: Sequence[str]) -> np.ndarray:
         cfg = self.config
         texts = [clip(t, cfg.max_chars) for t in texts]
         n = len(texts)
