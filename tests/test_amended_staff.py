@@ -86,3 +86,42 @@ def test_search_follows_the_member_submitting_again_and_erasure(store, bank, ame
     store.erase_respondent("r6", by=USER)
     assert store.search_answers(bank.id, "marmalade", user=USER)[0] == []
     assert store.scalar("PRAGMA integrity_check") == "ok"
+
+
+async def test_browse_respondent_screen_shows_the_submitted_answers_and_says_amended(store, bank, clock,
+                                                                                    amended):
+    """By respondent, staff read r6 as submitted (what counts and the report use), flagged as
+    amended; the member's draft stays theirs, and shows once they submit again."""
+    from textual.widgets import Input, Static
+
+    from consult.tui.browse import make_browse_app
+    from consult.tui.browse.respondent import RespondentScreen
+    from tests.test_browse import plain, wait_for
+
+    def body() -> str:
+        return plain(app.screen.query_one("#respondent-body", Static))
+
+    async def open_r6(pilot) -> None:
+        """By respondent (p), find (f) Tyne Families: r6 alone, its response beside the list."""
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, RespondentScreen))
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(pilot.app.focused, Input))
+        pilot.app.focused.value = "Tyne"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: body().startswith("Tyne Families"))
+
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_r6(pilot)
+        assert "AMENDED, NOT RE-SUBMITTED" in body()
+        answers = body()[body().index("Answers ("):body().index("\nProfile")]
+        assert "Answers (1)" in answers
+        assert SENT in answers
+        assert "marmalade" not in answers and "did not answer" not in answers
+    assert store.answers("r6") == {Q1: DRAFT, Q2: NEW_DRAFT}  # the member's draft, untouched
+    store.submit("r6")
+    app = make_browse_app(store, bank, user=USER, clock=clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_r6(pilot)
+        assert "AMENDED" not in body() and "marmalade" in body() and "Answers (2)" in body()

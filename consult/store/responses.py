@@ -227,6 +227,15 @@ class ResponsesMixin:
                           (respondent_id,))
         return {r["question_id"]: r["text"] for r in rows}
 
+    def staff_answers(self, respondent_id: str) -> dict[str, str]:
+        """One respondent's answers as staff see them (:func:`staff_text`: as submitted while
+        the member edits a draft since), non-empty only, by question id."""
+        text = staff_text()
+        rows = self.query(f"SELECT a.question_id, {text} FROM answers a JOIN respondents r"
+                          f" ON r.id = a.respondent_id WHERE a.respondent_id = ? AND {text} != ''",
+                          (respondent_id,))
+        return {r[0]: r[1] for r in rows}
+
     def answers_to(self, question_id: str, *, consultation_id: str | None = None,
                    include_excluded: bool = False, submitted_only: bool = False,
                    current: bool = False) -> list[tuple[str, str]]:

@@ -190,7 +190,7 @@ class RespondentScreen(Screen):
             text.append("\nEXCLUDED", style="bold red")
             text.append(f" by {clean(exclusion['by'])}, {app.relative(exclusion['at'])}: ")
             text.append_text(safe_line(exclusion["reason"], 200))
-        answers = app.store.answers(rid)
+        answers = app.store.staff_answers(rid)  # as submitted, like counts and the report
         text.append(f"\n\nAnswers ({len(answers)})\n", style="bold underline")
         for n, q in enumerate(app.bank.questions, start=1):
             if q.id not in answers:
