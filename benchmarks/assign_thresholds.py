@@ -13,6 +13,8 @@ the label). Then, in the question's own vector space:
   cosine to any theme;
 - **strangers**: 300 StackOverflow titles (another world entirely), best cosine to any theme.
 
+A text that shares no word with the question's answers is a zero vector (cosine 0): Other.
+
 ``PRIMARY_MIN_SIMILARITY`` should sit below nearly every member and above nearly every stranger;
 ``SECONDARY_MIN_SIMILARITY`` above most members' nearest other theme.
 """
@@ -78,8 +80,7 @@ def measure(eval_dir: Path) -> dict[str, np.ndarray]:
                     found["nearest other"].append(max(others))
         other_q = answers[qids[(n + 1) % len(qids)]]
         for block, name in ((other_q, "other question"), (strangers, "strangers")):
-            W = space.transform(block)
-            W = W[np.linalg.norm(W, axis=1) > 0.5]  # an answer with no known word is Other anyway
+            W = space.transform(block)  # a text sharing no word with the answers: a zero row, 0
             found[name].extend((W @ C.T).max(axis=1).tolist())
     return {k: np.asarray(v) for k, v in found.items()}
 

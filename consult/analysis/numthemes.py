@@ -145,10 +145,10 @@ def choose_k(
     """The number of broad and of fine themes, from the data.
 
     1. Stability (Ben-Hur, Elisseeff and Guyon 2002): for each candidate k (2 or 3 up to
-       40, never more than n / smallest theme), two random 80% subsamples of a sample (at
-       most 3,000 answers) are clustered separately and their partitions of the whole sample
-       compared with the adjusted Rand index, 8 times. Real themes come back whatever the
-       sample; arbitrary cuts do not.
+       40, never more than n / smallest theme), random 80% subsamples of a sample (at most
+       2,000 answers; 8 subsamples, more for small questions) are clustered separately and
+       every pair of their partitions of the whole sample compared with the adjusted Rand
+       index. Real themes come back whatever the sample; arbitrary cuts do not.
     2. Broad themes: the fewest k of at most ``broad_max`` (10, what a reader takes in)
        within one standard error of the most stable of those (the one-standard-error rule:
        fewer, broader themes when the data cannot tell them apart).
