@@ -10,6 +10,7 @@ import base64
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -22,6 +23,8 @@ import websocket  # websocket-client
 
 # Headless chromium on a loaded 2-core machine can take this long to start or to draw.
 START_TIMEOUT_S = 60
+# CSI and OSC sequences and two-character escapes, as a terminal would act on them.
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
 
 def find_chromium() -> str | None:
@@ -34,10 +37,11 @@ class Page:
     def __init__(self, ws_url: str):
         self.ws = websocket.create_connection(ws_url, timeout=START_TIMEOUT_S, suppress_origin=True)
         self._ids = itertools.count(1)
+        self._received: list[bytes] = []  # what the page's websockets received, in order
 
     # ------------------------------------------------------------------ protocol
     def call(self, method: str, **params) -> dict:
-        """Send one command and return its result (events arriving meanwhile are dropped)."""
+        """Send one command and return its result (events arriving meanwhile are noted)."""
         msg_id = next(self._ids)
         self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
         while True:
@@ -46,6 +50,27 @@ class Page:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
+            self._note(reply)
+
+    def _note(self, event: dict) -> None:
+        if event.get("method") == "Network.webSocketFrameReceived":
+            frame = event["params"]["response"]
+            data = frame["payloadData"]
+            self._received.append(base64.b64decode(data) if frame.get("opcode") == 2
+                                  else data.encode())
+
+    def terminal_text(self) -> str:
+        """Everything the app in this tab has drawn so far (the bytes textual-serve sent to its
+        terminal), terminal escape sequences taken out."""
+        self.ws.settimeout(0.05)
+        try:
+            while True:
+                self._note(json.loads(self.ws.recv()))
+        except websocket.WebSocketTimeoutException:
+            pass
+        finally:
+            self.ws.settimeout(START_TIMEOUT_S)
+        return ESCAPES.sub("", b"".join(self._received).decode("utf-8", "replace"))
 
     def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
@@ -54,6 +79,7 @@ class Page:
     # ------------------------------------------------------------------ actions
     def open(self, url: str) -> None:
         self.call("Page.enable")
+        self.call("Network.enable")  # to read what the app draws: see terminal_text
         self.call("Page.navigate", url=url)
         wait_for(lambda: self.evaluate("document.readyState") == "complete", f"{url} to load")
 

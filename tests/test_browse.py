@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 from rich.text import Text
+from textual.command import CommandPalette
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
 
 from consult.analysis import METHOD
@@ -21,6 +19,7 @@ from consult.tui.browse.respondent import RespondentScreen
 from consult.tui.browse.search import SearchScreen
 from consult.tui.browse.themes import ThemesScreen
 from consult.tui.browse.widgets import HIGHLIGHT, ReadingPane
+from tests.screen import screen_text
 from tests.test_browse_fixture import Q1, Q2, USER, many_answers, populate
 
 
@@ -323,23 +322,32 @@ async def test_themes_merge_split_move_key_quote(app):
 
 
 # ---------------------------------------------------------------------- help, palette, esc
+async def search_palette(pilot, query: str, first: str) -> None:
+    """Open the command palette, type ``query`` and wait until its search has finished with the
+    command starting ``first`` highlighted (the one Enter runs)."""
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*query)
+    await pilot.app.workers.wait_for_complete()  # the palette's search of what was typed
+
+    def highlighted() -> str:
+        option = pilot.app.screen.query_one(OptionList).highlighted_option
+        return "" if option is None else str(option.prompt)
+
+    await wait_for(pilot, lambda: highlighted().startswith(first))
+
+
 async def test_help_and_command_palette_reach_screens(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"themes of q2")
-        await pilot.pause(0.3)
+        await search_palette(pilot, "themes of q2", "Themes of Q2: ")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
         assert app.screen.question_id == "localism.upscaled-or-local"
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"themes: rename")
-        await pilot.pause(0.3)
+        await search_palette(pilot, "themes: rename", "Themes: Rename")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, InputModal))
         await pilot.press("escape")
@@ -359,15 +367,6 @@ async def test_nothing_is_written_by_browsing_alone(app):
 
 
 # ---------------------------------------------------------------------- QA pass
-def screen_text(app) -> str:
-    """The current screen as plain text, as a member of staff sees it."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
-                      legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
-
-
 def said(app) -> list[str]:
     """Collect what the app tells the user (app.say) from now on."""
     messages: list[str] = []

@@ -30,6 +30,8 @@ ANSWER = "Counted in the browser: steps [b]taken[/b]"
 SERVE_TIMEOUT_S = 90
 # Ctrl+O is pressed again if the first press came before the app listened: not more often than this.
 PRESS_AGAIN_S = 5
+# Drawn once the welcome screen (and so its keys) is up in a tab.
+WELCOME = "Resume with a code"
 
 needs_chromium = pytest.mark.skipif(find_chromium() is None and not os.environ.get("CI"),
                                     reason="chromium is not installed (CI installs it)")
@@ -100,8 +102,7 @@ def test_members_answer_in_a_browser_each_tab_its_own_session(server):
         # Tab 1: a new member starts a response; it is a new respondent of its own.
         first = browser.new_page()
         first.open(url)
-        wait_for(lambda: "-first-byte" in first.evaluate("document.body.className"), "the app in tab 1",
-                 SERVE_TIMEOUT_S)
+        wait_for(lambda: WELCOME in first.terminal_text(), "the welcome screen in tab 1", SERVE_TIMEOUT_S)
 
         first.focus_terminal()
         pressed = [0.0]
@@ -119,8 +120,8 @@ def test_members_answer_in_a_browser_each_tab_its_own_session(server):
         # Tab 2, at the same time: another member resumes with their code and answers.
         second = browser.new_page()
         second.open(url)
-        wait_for(lambda: "-first-byte" in second.evaluate("document.body.className"), "the app in tab 2",
-                 SERVE_TIMEOUT_S)
+        # Keys sent before the welcome screen is up would be lost: wait until it is drawn.
+        wait_for(lambda: WELCOME in second.terminal_text(), "the welcome screen in tab 2", SERVE_TIMEOUT_S)
         before = _respondents(db)[waiting][0]
         second.focus_terminal()
         second.press("l", ctrl=True)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import itertools
 import time
 from datetime import datetime
 from pathlib import Path
-
-from rich.console import Console
 
 from consult.questions import Bank, default_bank_path, load_bank
 from consult.store import Store
@@ -17,6 +14,7 @@ from consult.tui.answer.app import AnswerApp, make_answer_app
 from consult.tui.answer.profile import ProfileScreen
 from consult.tui.answer.section import SectionScreen
 from consult.tui.answer.welcome import WelcomeScreen
+from tests.screen import screen_text, toasts
 
 FIXED_TIME = datetime(2025, 3, 14, 14, 32, 5)
 CODES = ("KX7P-3QMD", "HT4W-9RZB", "MN8C-2VJE", "QW3E-RT5Y")
@@ -40,24 +38,9 @@ def make_app(db: Path, *, codes=CODES) -> AnswerApp:
                            code_factory=lambda: next(counter))
 
 
-def screen_text(app) -> str:
-    """What a member sees: the current screen rendered as plain text."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True,
-                                                       screen_stack=app._background_screens))
-    return console.export_text(styles=False)
-
-
 def screen_raw(app) -> str:
-    """Every character the compositor would send for the current screen, controls included."""
-    strips = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    console = Console(width=app.size[0], file=io.StringIO(), force_terminal=True,
-                      color_system=None, legacy_windows=False)
-    with console.capture() as capture:
-        console.print(strips)
-    return capture.get()
+    """Every character drawn on the current screen, controls included (none should be)."""
+    return screen_text(app)
 
 
 async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
@@ -102,4 +85,4 @@ async def open_first_question(pilot) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.focused, TextArea))
 
 
-__all__ = ["asyncio"]
+__all__ = ["asyncio", "screen_text", "toasts"]
