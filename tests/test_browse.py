@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from rich.text import Text
 from textual.command import CommandPalette
@@ -43,12 +45,14 @@ def pane_text(screen) -> str:
     return plain(pane.query_one(".reading-head", Static)) + "\n" + plain(pane.query_one(".reading-body", Static))
 
 
-async def wait_for(pilot, condition, tries: int = 50) -> None:
-    for _ in range(tries):
-        if condition():
-            return
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    """Poll ``condition`` while the app runs; fail after ``timeout`` seconds (generous: the
+    machine may be busy)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout:g}s")
         await pilot.pause(0.02)
-    raise AssertionError("condition not met")
 
 
 async def type_into(pilot, text: str) -> None:
