@@ -152,26 +152,27 @@ async def test_autosave_within_a_second_while_typing_goes_on(tmp_path):
         if not timeline.saves:  # (read within half a second of the last key, as on any machine
             assert "Saving…" in shown  # not starved of CPU for that long)
         await wait_for(pilot, lambda: store.answers(rid).get(question) == "abc", timeout=10)
-        [saved] = timeline.saves
+        saved = timeline.saves[-1]  # (on a starved machine a gap between keys may save "a" first)
         assert saved - timeline.edits[-1] <= PROMISE_SECONDS  # half a second, and slack
+        before = len(timeline.saves)
         await wait_for(pilot, lambda: "Saved ✓ 14:32:05" in screen_text(app), timeout=10)
         # Typing on without a pause: saved while it goes on, within about a second of the first
         # unsaved key. Keys are pressed one by one as fast as the app takes them (about 60 ms
         # each) until a save comes, then a few more.
         for _ in range(60):
             await pilot.press("d")
-            if len(timeline.saves) > 1:
+            if len(timeline.saves) > before:
                 break
         else:
             raise AssertionError("60 keys typed without a pause and nothing saved meanwhile")
         await type_text(pilot, "ddd")
         first_unsaved = min(t for t in timeline.edits if t > saved)
-        assert timeline.saves[1] - first_unsaved <= PROMISE_SECONDS + TIMER_SLACK_SECONDS
+        assert timeline.saves[before] - first_unsaved <= PROMISE_SECONDS + TIMER_SLACK_SECONDS
         typed = app.focused.text
         await wait_for(pilot, lambda: store.answers(rid).get(question) == typed, timeout=10)
         revisions = store.revisions(rid, question)
-        assert revisions[0] == "abc"
-        assert revisions[1].startswith("abcd") and len(revisions[1]) < len(typed)  # mid-typing
+        mid_typing = revisions[revisions.index("abc") + 1]
+        assert mid_typing.startswith("abcd") and len(mid_typing) < len(typed)
 
 
 async def test_resume_returns_to_the_same_question(tmp_path):
