@@ -107,10 +107,14 @@ def _assign(texts, seeds, todo, *, seed, embedder, propose) -> Assignment:
     todo = [i for i in todo if i not in skip]
     if not todo or not seeds:
         return _with_proposals(texts, Assignment({}, todo, non_answers, []), seed, propose)
-    space = embedder if embedder is not None else Embedder(seed=seed).fit(list(texts))
     wanted = sorted(set(todo) | {i for s in seeds for i in s.members})
     where = {i: row for row, i in enumerate(wanted)}
-    vectors = space.transform([texts[i] for i in wanted])
+    if embedder is not None:
+        space = embedder
+        vectors = space.transform([texts[i] for i in wanted])
+    else:  # fitted on every answer of the question, each read once
+        space = Embedder(seed=seed)
+        vectors = space.fit_transform(list(texts))[wanted]
     label_vectors = space.transform([f"{s.label}. {s.description}" for s in seeds])
     local = [CodebookSeed(s.id, s.label, s.description, [where[i] for i in s.members]) for s in seeds]
     C = centroids(vectors, label_vectors, local)
