@@ -31,18 +31,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from consult.analysis import Embedder, analyse_texts, is_non_answer
+from consult.analysis import Embedder, analyse_texts, is_non_answer, one_blas_thread
 
 PRIMARY_MIN_SIMILARITY = 0.5  # about the 10th percentile of members, above 87-96% of off-topic answers
 SECONDARY_MIN_SIMILARITY = 0.55  # a second theme adds to a count: it must be at least as clear as a first
 MAX_SECONDARY = 2  # more than three themes on one answer says more about the codebook than the answer
 LABEL_WEIGHT = 0.25  # share of a centroid taken from the theme's label and description text
-# The vector space's SVDs run on tall, thin matrices, where BLAS threads gain little and, on a
-# busy machine, cost a lot: fitting 13,000 answers took 0.8 s on one thread and 6.6 s on two
-# (2 cores, load average 8).
-BLAS_THREADS = 1
 NEW_THEME_MIN_ANSWERS = 10  # leftovers that agree, needed before a run proposes a new theme
 PROPOSAL_MERGE_SIMILARITY = 0.5  # finder groups of leftovers this alike are one proposed theme
 PROPOSAL_MAX_GROUPS = 12  # at most this many groups looked for among the leftovers of one run
@@ -96,7 +91,7 @@ def centroids(vectors: np.ndarray, label_vectors: np.ndarray, seeds: Sequence[Co
 def assign(texts: Sequence[str], seeds: Sequence[CodebookSeed], todo: Sequence[int], *, seed: int = 0,
            embedder: Embedder | None = None, propose: bool = True) -> Assignment:
     """Code the answers ``todo`` (indices into ``texts``, the question's answers) to ``seeds``."""
-    with threadpool_limits(limits=BLAS_THREADS):
+    with one_blas_thread():  # the analysis' rule: SVDs of tall, thin matrices on one thread
         return _assign(texts, seeds, todo, seed=seed, embedder=embedder, propose=propose)
 
 

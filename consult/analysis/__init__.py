@@ -21,7 +21,7 @@ Every threshold is in ``config.AnalysisConfig`` (``CONFIG``); a run stores
 """
 
 from consult.analysis.analyse import METHOD, Progress, analyse_texts
-from consult.analysis.clustering import min_theme_size
+from consult.analysis.clustering import min_theme_size, one_blas_thread
 from consult.analysis.config import CONFIG, AnalysisConfig, versions
 from consult.analysis.links import link_themes
 from consult.analysis.nonanswers import is_non_answer
@@ -43,5 +43,6 @@ __all__ = [
     "is_non_answer",
     "link_themes",
     "min_theme_size",
+    "one_blas_thread",
     "versions",
 ]
